@@ -1,0 +1,244 @@
+//! kplint: a static linter for Kubernetes manifests that knows the workload patterns.
+//!
+//! The pipeline runs in one direction: discover → parse → decode → index → rules → report.
+//! [`check`] runs it on paths; [`lint_sources`] on in-memory texts (tests, fuzzing, editors).
+
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+
+use rayon::prelude::*;
+
+use model::decode::decode_document;
+use model::{Inventory, Object, Typed};
+use report::{Diagnostic, Report, Summary};
+use rules::Check;
+use source::discover::{discover, DiscoverError, Input};
+use source::load::{decode_text, load, LoadProblem};
+use source::tree::{parse, ProblemKind};
+use source::{FileId, SourceFile};
+
+/// What a run needs besides its inputs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The namespace of objects that set none.
+    pub namespace: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            namespace: "default".to_string(),
+        }
+    }
+}
+
+/// A finished run: the report and the notes for stderr.
+#[derive(Debug)]
+pub struct Run {
+    pub report: Report,
+    pub notes: Vec<String>,
+}
+
+/// Discovers the inputs under `paths` and lints them.
+pub fn check(
+    paths: &[String],
+    exclude: &globset::GlobSet,
+    stdin_name: Option<&str>,
+    options: &Options,
+) -> Result<Run, DiscoverError> {
+    let found = discover(paths, exclude, stdin_name)?;
+    let mut loaded: Vec<(SourceFile, Option<LoadProblem>)> = found
+        .inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| load(source::file::to_u32(i), input))
+        .collect();
+    for p in found.problems {
+        let id = source::file::to_u32(loaded.len());
+        loaded.push((
+            SourceFile::new(id, p.display, ""),
+            Some(LoadProblem {
+                span: Default::default(),
+                message: p.message,
+                unreadable: true,
+            }),
+        ));
+    }
+    Ok(Run {
+        report: lint_loaded(loaded, options),
+        notes: found.notes,
+    })
+}
+
+/// Lints texts given in memory, as `(display name, bytes)`.
+pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Report {
+    let loaded = sources
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, bytes))| decode_text(source::file::to_u32(i), name, bytes))
+        .collect();
+    lint_loaded(loaded, options)
+}
+
+/// Reads one input (for callers that discover themselves).
+pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>) {
+    load(id, input)
+}
+
+struct FileResult {
+    file: SourceFile,
+    objects: Vec<Object>,
+    diagnostics: Vec<Diagnostic>,
+    documents: usize,
+    not_objects: usize,
+}
+
+fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Options) -> FileResult {
+    let mut out = FileResult {
+        objects: Vec::new(),
+        diagnostics: Vec::new(),
+        documents: 0,
+        not_objects: 0,
+        file,
+    };
+    if let Some(p) = problem {
+        let rule = if p.unreadable {
+            &rules::unreadable_file::RULE
+        } else {
+            &rules::invalid_yaml::RULE
+        };
+        let help = if p.unreadable {
+            "check the file's permissions, or exclude it with --exclude"
+        } else {
+            "save the file as UTF-8 text, or exclude it with --exclude"
+        };
+        out.diagnostics.push(
+            Diagnostic::new(
+                rule.id,
+                rule.severity,
+                model::Location {
+                    file: out.file.id,
+                    span: p.span,
+                },
+                p.message,
+            )
+            .help(help),
+        );
+        return out;
+    }
+    let parsed = parse(&out.file);
+    let mut duplicate_keys = Vec::new();
+    for p in parsed.problems {
+        let rule = match p.kind {
+            ProblemKind::InvalidYaml => &rules::invalid_yaml::RULE,
+            ProblemKind::DuplicateKey => &rules::duplicate_key::RULE,
+        };
+        let mut d = Diagnostic::new(
+            rule.id,
+            rule.severity,
+            model::Location {
+                file: out.file.id,
+                span: p.span,
+            },
+            p.message,
+        );
+        if let Some(h) = p.help {
+            d = d.help(h);
+        }
+        if let Some(first) = p.related {
+            d = d.related(
+                model::Location {
+                    file: out.file.id,
+                    span: first,
+                },
+                "first written here",
+            );
+        }
+        if p.kind == ProblemKind::DuplicateKey {
+            duplicate_keys.push((p.document, d));
+        } else {
+            out.diagnostics.push(d);
+        }
+    }
+    for doc in parsed.documents {
+        out.documents += 1;
+        let decoded = decode_document(out.file.id, doc, &options.namespace);
+        if decoded.not_object {
+            out.not_objects += 1;
+        }
+        out.objects.extend(decoded.objects);
+        out.diagnostics.extend(decoded.diagnostics);
+    }
+    for (document, mut d) in duplicate_keys {
+        if let Some(obj) = out.objects.iter().find(|o| o.document == document) {
+            d = d.object(obj);
+        }
+        out.diagnostics.push(d);
+    }
+    out
+}
+
+/// Parses, decodes, indexes and checks already-read files.
+fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options) -> Report {
+    let results: Vec<FileResult> = loaded
+        .into_par_iter()
+        .map(|(file, problem)| process_file(file, problem, options))
+        .collect();
+    let mut summary = Summary::default();
+    let mut files = Vec::with_capacity(results.len());
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    for r in results {
+        summary.files += 1;
+        summary.documents += r.documents;
+        summary.not_objects += r.not_objects;
+        files.push(r.file);
+        objects.extend(r.objects);
+        diagnostics.extend(r.diagnostics);
+    }
+    summary.objects = objects.len();
+    summary.unknown_kinds = objects
+        .iter()
+        .filter(|o| matches!(o.typed, Typed::Unknown))
+        .count();
+    let inventory = Inventory::new(files, objects, options.namespace.clone());
+    diagnostics.extend(run_rules(&inventory));
+    Report::new(inventory.files, diagnostics, summary)
+}
+
+/// Runs every rule over the inventory, in parallel.
+pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
+    let object_checks: Vec<_> = rules::ALL
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Object(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let inventory_checks: Vec<_> = rules::ALL
+        .iter()
+        .filter_map(|r| match r.check {
+            Check::Inventory(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = inv
+        .objects
+        .par_iter()
+        .flat_map_iter(|obj| {
+            let mut found = Vec::new();
+            for check in &object_checks {
+                check(inv, obj, &mut found);
+            }
+            found
+        })
+        .collect();
+    out.par_extend(inventory_checks.par_iter().flat_map_iter(|check| {
+        let mut found = Vec::new();
+        check(inv, &mut found);
+        found
+    }));
+    out
+}

@@ -1,0 +1,142 @@
+//! Field paths (`spec.template.spec.containers[0].name`) and the spans they resolve to.
+
+use std::fmt;
+
+use crate::source::{FileId, NodeId, Span, Tree};
+
+/// One step of a field path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A path from an object's root to one of its fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Segment>);
+
+impl FieldPath {
+    /// Parses `a.b[0].c`; keys holding dots can be written `labels["app.kubernetes.io/name"]`.
+    pub fn parse(path: &str) -> FieldPath {
+        let mut segs = Vec::new();
+        let mut rest = path;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after.find("\"]").unwrap_or(after.len());
+                segs.push(Segment::Key(after[..end].to_string()));
+                rest = after.get(end + 2..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']').unwrap_or(after.len());
+                if let Ok(i) = after[..end].parse() {
+                    segs.push(Segment::Index(i));
+                }
+                rest = after.get(end + 1..).unwrap_or("");
+            } else if let Some(after) = rest.strip_prefix('.') {
+                rest = after;
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                segs.push(Segment::Key(rest[..end].to_string()));
+                rest = &rest[end..];
+            }
+        }
+        FieldPath(segs)
+    }
+
+    /// This path with one more key.
+    pub fn key(mut self, k: &str) -> FieldPath {
+        self.0.push(Segment::Key(k.to_string()));
+        self
+    }
+
+    /// This path with one more index.
+    pub fn index(mut self, i: usize) -> FieldPath {
+        self.0.push(Segment::Index(i));
+        self
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Segment::Index(n) => write!(f, "[{n}]")?,
+                Segment::Key(k) if k.contains(['.', '[', ']', '"']) || k.is_empty() => {
+                    write!(f, "[\"{k}\"]")?
+                }
+                Segment::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A place in a file that a diagnostic points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Span,
+}
+
+/// Where a path leads in a tree.
+#[derive(Debug, Clone, Copy)]
+pub struct Resolution {
+    /// The value node of the deepest segment found.
+    pub value: NodeId,
+    /// The key node of the deepest mapping segment found (the value's own key when `complete`).
+    pub key: Option<NodeId>,
+    /// True when every segment was found.
+    pub complete: bool,
+}
+
+/// Walks `path` from `root`, stopping at the first segment that is not there.
+pub fn resolve_path(tree: &Tree, root: NodeId, path: &[Segment]) -> Resolution {
+    let mut res = Resolution {
+        value: root,
+        key: None,
+        complete: true,
+    };
+    for seg in path {
+        let next = match seg {
+            Segment::Key(k) => tree.get(res.value, k).map(|(key, v)| (Some(key), v)),
+            Segment::Index(i) => tree.items(res.value).get(*i).map(|&v| (None, v)),
+        };
+        match next {
+            Some((key, v)) => {
+                res.value = v;
+                res.key = key.or(res.key);
+                if key.is_none() {
+                    // An item has no key of its own: point at the item.
+                    res.key = None;
+                }
+            }
+            None => {
+                res.complete = false;
+                return res;
+            }
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_and_display_round_trip() {
+        let p = FieldPath::parse("spec.template.metadata.labels[\"app.kubernetes.io/name\"]");
+        assert_eq!(p.0.len(), 5);
+        assert_eq!(
+            p.to_string(),
+            "spec.template.metadata.labels[\"app.kubernetes.io/name\"]"
+        );
+        let q = FieldPath::parse("spec.containers[1].env[0].value");
+        assert_eq!(q.0[2], Segment::Index(1));
+        assert_eq!(q.to_string(), "spec.containers[1].env[0].value");
+    }
+}

@@ -1,0 +1,16 @@
+//! The decoded objects, their pod templates, label selectors and the shared inventory.
+
+pub mod decode;
+pub mod inventory;
+pub mod json;
+pub mod kinds;
+pub mod legacy;
+pub mod location;
+pub mod object;
+pub mod selector;
+pub mod workload;
+
+pub use inventory::Inventory;
+pub use location::{FieldPath, Location, Segment};
+pub use object::{Object, ObjectId, Typed};
+pub use selector::Selector;

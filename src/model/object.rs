@@ -1,0 +1,151 @@
+//! One Kubernetes object read from a document, with its typed view and source map.
+
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler as HpaV1;
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler as HpaV2;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    Endpoints, PersistentVolumeClaim, Pod, ReplicationController, Service,
+};
+use k8s_openapi::api::discovery::v1::EndpointSlice;
+use k8s_openapi::api::networking::v1::Ingress;
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::legacy::LegacyIngress;
+use super::location::{resolve_path, FieldPath, Location};
+use crate::source::{FileId, NodeId, Tree};
+
+/// Index of an object in the inventory.
+pub type ObjectId = u32;
+
+/// The typed view of an object of a kind kplint reads.
+#[derive(Debug, Clone)]
+pub enum Typed {
+    Pod(Box<Pod>),
+    Deployment(Box<Deployment>),
+    ReplicaSet(Box<ReplicaSet>),
+    ReplicationController(Box<ReplicationController>),
+    StatefulSet(Box<StatefulSet>),
+    DaemonSet(Box<DaemonSet>),
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    Service(Box<Service>),
+    Endpoints(Box<Endpoints>),
+    EndpointSlice(Box<EndpointSlice>),
+    Ingress(Box<Ingress>),
+    LegacyIngress(Box<LegacyIngress>),
+    PodDisruptionBudget(Box<PodDisruptionBudget>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    HpaV1(Box<HpaV1>),
+    HpaV2(Box<HpaV2>),
+    /// A known kind whose fields do not decode (reported as `invalid-object`).
+    Invalid,
+    /// A kind kplint does not read (custom resources, ConfigMaps…): counted, never checked.
+    Unknown,
+}
+
+impl Typed {
+    /// The object's metadata, when decoded.
+    pub fn metadata(&self) -> Option<&ObjectMeta> {
+        Some(match self {
+            Typed::Pod(o) => &o.metadata,
+            Typed::Deployment(o) => &o.metadata,
+            Typed::ReplicaSet(o) => &o.metadata,
+            Typed::ReplicationController(o) => &o.metadata,
+            Typed::StatefulSet(o) => &o.metadata,
+            Typed::DaemonSet(o) => &o.metadata,
+            Typed::Job(o) => &o.metadata,
+            Typed::CronJob(o) => &o.metadata,
+            Typed::Service(o) => &o.metadata,
+            Typed::Endpoints(o) => &o.metadata,
+            Typed::EndpointSlice(o) => &o.metadata,
+            Typed::Ingress(o) => &o.metadata,
+            Typed::LegacyIngress(o) => &o.metadata,
+            Typed::PodDisruptionBudget(o) => &o.metadata,
+            Typed::PersistentVolumeClaim(o) => &o.metadata,
+            Typed::HpaV1(o) => &o.metadata,
+            Typed::HpaV2(o) => &o.metadata,
+            Typed::Invalid | Typed::Unknown => return None,
+        })
+    }
+}
+
+/// A Kubernetes object: identity, typed view, and where it is written.
+#[derive(Debug, Clone)]
+pub struct Object {
+    pub id: ObjectId,
+    pub file: FileId,
+    /// 0-based index of the YAML document in its file.
+    pub document: u32,
+    pub api_version: String,
+    pub kind: String,
+    /// `metadata.name` (absent when the manifest uses `generateName` or forgets it).
+    pub name: Option<String>,
+    /// The effective namespace (the default namespace when unset); `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    pub typed: Typed,
+    /// True for a controller whose `spec.selector` is not written (decoded as empty).
+    pub selector_absent: bool,
+    /// The document tree (shared by the items of a `List`).
+    pub tree: Arc<Tree>,
+    /// The node of this object in the tree.
+    pub root: NodeId,
+}
+
+impl Object {
+    /// The API group (`apps`, or `` for the core group).
+    pub fn group(&self) -> &str {
+        super::kinds::group_of(&self.api_version)
+    }
+
+    /// `Deployment "web"`, for messages.
+    pub fn display(&self) -> String {
+        match &self.name {
+            Some(n) => format!("{} \"{}\"", self.kind, n),
+            None => format!("{} (unnamed)", self.kind),
+        }
+    }
+
+    /// The name, or an empty string.
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+
+    /// The value at `path`, or the key of its nearest written parent when it is missing.
+    pub fn locate(&self, path: &str) -> Location {
+        self.locate_path(&FieldPath::parse(path))
+    }
+
+    /// As [`Object::locate`], for a built path.
+    pub fn locate_path(&self, path: &FieldPath) -> Location {
+        let r = resolve_path(&self.tree, self.root, &path.0);
+        let node = if r.complete {
+            r.value
+        } else {
+            r.key.unwrap_or(r.value)
+        };
+        self.at_node(node)
+    }
+
+    /// The key at `path` (the value when the last step is a list index), or its nearest parent.
+    pub fn locate_key(&self, path: &str) -> Location {
+        let r = resolve_path(&self.tree, self.root, &FieldPath::parse(path).0);
+        self.at_node(r.key.unwrap_or(r.value))
+    }
+
+    /// True when the field at `path` is written in the manifest.
+    pub fn has(&self, path: &str) -> bool {
+        resolve_path(&self.tree, self.root, &FieldPath::parse(path).0).complete
+    }
+
+    /// The location of a node of this object's tree.
+    pub fn at_node(&self, node: NodeId) -> Location {
+        Location {
+            file: self.file,
+            span: self.tree.span(node),
+        }
+    }
+}

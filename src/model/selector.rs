@@ -1,0 +1,263 @@
+//! Label selectors, matched exactly as Kubernetes matches them. The one implementation every
+//! rule uses.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+/// Pod labels.
+pub type Labels = BTreeMap<String, String>;
+
+/// A set-based requirement operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+/// One `matchExpressions` term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub key: String,
+    pub operator: Operator,
+    pub values: Vec<String>,
+}
+
+impl Requirement {
+    /// Kubernetes' semantics: `NotIn` and `DoesNotExist` match a missing label.
+    pub fn matches(&self, labels: &Labels) -> bool {
+        let value = labels.get(&self.key);
+        match self.operator {
+            Operator::In => value.is_some_and(|v| self.values.contains(v)),
+            Operator::NotIn => value.is_none_or(|v| !self.values.contains(v)),
+            Operator::Exists => value.is_some(),
+            Operator::DoesNotExist => value.is_none(),
+        }
+    }
+}
+
+/// What a selector selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Selector {
+    /// Absent selector, a Service without selector, or one the API server would reject.
+    Nothing,
+    /// Every label set matches: a present but empty `LabelSelector` (`{}`).
+    Everything,
+    /// All `labels` pairs and all `requirements` must hold.
+    Match {
+        labels: Vec<(String, String)>,
+        requirements: Vec<Requirement>,
+    },
+}
+
+/// Why a `LabelSelector` is not valid for the API server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvalidSelector {
+    /// Index of the offending `matchExpressions` term.
+    pub expression: usize,
+    pub reason: String,
+}
+
+impl Selector {
+    /// A `metav1.LabelSelector`: absent selects nothing, empty selects everything.
+    pub fn from_label_selector(sel: Option<&LabelSelector>) -> Result<Selector, InvalidSelector> {
+        let Some(sel) = sel else {
+            return Ok(Selector::Nothing);
+        };
+        let labels: Vec<(String, String)> = sel
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut requirements = Vec::new();
+        for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
+            let operator = match e.operator.as_str() {
+                "In" => Operator::In,
+                "NotIn" => Operator::NotIn,
+                "Exists" => Operator::Exists,
+                "DoesNotExist" => Operator::DoesNotExist,
+                other => {
+                    return Err(InvalidSelector {
+                        expression: i,
+                        reason: format!(
+                            "operator `{other}` is not one of In, NotIn, Exists, DoesNotExist"
+                        ),
+                    })
+                }
+            };
+            let values = e.values.clone().unwrap_or_default();
+            match operator {
+                Operator::In | Operator::NotIn if values.is_empty() => {
+                    return Err(InvalidSelector {
+                        expression: i,
+                        reason: format!("operator `{}` needs at least one value", e.operator),
+                    })
+                }
+                Operator::Exists | Operator::DoesNotExist if !values.is_empty() => {
+                    return Err(InvalidSelector {
+                        expression: i,
+                        reason: format!("operator `{}` takes no values", e.operator),
+                    })
+                }
+                _ => {}
+            }
+            requirements.push(Requirement {
+                key: e.key.clone(),
+                operator,
+                values,
+            });
+        }
+        if labels.is_empty() && requirements.is_empty() {
+            return Ok(Selector::Everything);
+        }
+        Ok(Selector::Match {
+            labels,
+            requirements,
+        })
+    }
+
+    /// A plain map selector (Service, ReplicationController): absent or empty selects nothing.
+    pub fn from_map(map: Option<&BTreeMap<String, String>>) -> Selector {
+        match map {
+            Some(m) if !m.is_empty() => Selector::Match {
+                labels: m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                requirements: Vec::new(),
+            },
+            _ => Selector::Nothing,
+        }
+    }
+
+    /// True when the labels satisfy the selector.
+    pub fn matches(&self, labels: &Labels) -> bool {
+        match self {
+            Selector::Nothing => false,
+            Selector::Everything => true,
+            Selector::Match {
+                labels: want,
+                requirements,
+            } => {
+                want.iter().all(|(k, v)| labels.get(k) == Some(v))
+                    && requirements.iter().all(|r| r.matches(labels))
+            }
+        }
+    }
+
+    /// A label pair every matching label set must carry, for index lookups.
+    pub fn anchor(&self) -> Option<(&str, &str)> {
+        match self {
+            Selector::Match { labels, .. } => labels.first().map(|(k, v)| (k.as_str(), v.as_str())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn expr(key: &str, op: &str, values: &[&str]) -> LabelSelectorRequirement {
+        LabelSelectorRequirement {
+            key: key.into(),
+            operator: op.into(),
+            values: (!values.is_empty()).then(|| values.iter().map(|s| s.to_string()).collect()),
+        }
+    }
+
+    fn sel(ml: &[(&str, &str)], exprs: Vec<LabelSelectorRequirement>) -> Selector {
+        let ls = LabelSelector {
+            match_labels: (!ml.is_empty()).then(|| labels(ml)),
+            match_expressions: (!exprs.is_empty()).then_some(exprs),
+        };
+        Selector::from_label_selector(Some(&ls)).expect("valid")
+    }
+
+    #[test]
+    fn absent_selects_nothing_and_empty_selects_everything() {
+        assert!(!Selector::from_label_selector(None)
+            .unwrap()
+            .matches(&labels(&[])));
+        let empty = Selector::from_label_selector(Some(&LabelSelector::default())).unwrap();
+        assert_eq!(empty, Selector::Everything);
+        assert!(empty.matches(&labels(&[("a", "b")])));
+        assert!(empty.matches(&labels(&[])));
+    }
+
+    #[test]
+    fn service_map_empty_or_absent_is_no_selector() {
+        assert_eq!(Selector::from_map(None), Selector::Nothing);
+        assert_eq!(
+            Selector::from_map(Some(&BTreeMap::new())),
+            Selector::Nothing
+        );
+        let s = Selector::from_map(Some(&labels(&[("app", "web")])));
+        assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe")])));
+        assert!(!s.matches(&labels(&[("app", "db")])));
+    }
+
+    #[test]
+    fn match_labels_is_a_conjunction() {
+        let s = sel(&[("app", "web"), ("tier", "fe")], vec![]);
+        assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe"), ("x", "y")])));
+        assert!(!s.matches(&labels(&[("app", "web")])));
+    }
+
+    #[test]
+    fn in_operator() {
+        let s = sel(&[], vec![expr("env", "In", &["prod", "staging"])]);
+        assert!(s.matches(&labels(&[("env", "prod")])));
+        assert!(!s.matches(&labels(&[("env", "dev")])));
+        assert!(!s.matches(&labels(&[])));
+    }
+
+    #[test]
+    fn not_in_matches_missing_label() {
+        let s = sel(&[], vec![expr("env", "NotIn", &["prod"])]);
+        assert!(s.matches(&labels(&[("env", "dev")])));
+        assert!(s.matches(&labels(&[])));
+        assert!(!s.matches(&labels(&[("env", "prod")])));
+    }
+
+    #[test]
+    fn exists_and_does_not_exist() {
+        let e = sel(&[], vec![expr("gpu", "Exists", &[])]);
+        assert!(e.matches(&labels(&[("gpu", "")])));
+        assert!(!e.matches(&labels(&[])));
+        let d = sel(&[], vec![expr("gpu", "DoesNotExist", &[])]);
+        assert!(d.matches(&labels(&[])));
+        assert!(!d.matches(&labels(&[("gpu", "a100")])));
+    }
+
+    #[test]
+    fn labels_and_expressions_combine() {
+        let s = sel(&[("app", "web")], vec![expr("track", "NotIn", &["canary"])]);
+        assert!(s.matches(&labels(&[("app", "web")])));
+        assert!(!s.matches(&labels(&[("app", "web"), ("track", "canary")])));
+        assert_eq!(s.anchor(), Some(("app", "web")));
+    }
+
+    #[test]
+    fn invalid_operators_and_values_are_rejected() {
+        for bad in [
+            expr("a", "in", &["x"]),
+            expr("a", "In", &[]),
+            expr("a", "Exists", &["x"]),
+        ] {
+            let ls = LabelSelector {
+                match_labels: None,
+                match_expressions: Some(vec![bad]),
+            };
+            assert!(Selector::from_label_selector(Some(&ls)).is_err());
+        }
+    }
+}

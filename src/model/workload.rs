@@ -1,0 +1,137 @@
+//! Where each workload keeps its pod template, its selector and its replica count.
+
+use k8s_openapi::api::core::v1::PodSpec;
+
+use super::object::{Object, Typed};
+use super::selector::{InvalidSelector, Labels, Selector};
+
+/// A pod template as written in a workload (or a Pod, which is its own template).
+#[derive(Debug, Clone, Copy)]
+pub struct PodTemplate<'a> {
+    pub labels: Option<&'a Labels>,
+    pub spec: Option<&'a PodSpec>,
+    /// Field path of the template's metadata, e.g. `spec.template.metadata`.
+    pub metadata_path: &'static str,
+    /// Field path of the pod spec, e.g. `spec.template.spec`.
+    pub spec_path: &'static str,
+}
+
+/// The pod template of a workload or Pod.
+pub fn pod_template(obj: &Object) -> Option<PodTemplate<'_>> {
+    const TEMPLATE: (&str, &str) = ("spec.template.metadata", "spec.template.spec");
+    let (meta, spec, paths) = match &obj.typed {
+        Typed::Pod(p) => (Some(&p.metadata), p.spec.as_ref(), ("metadata", "spec")),
+        Typed::Deployment(d) => {
+            let t = &d.spec.as_ref()?.template;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::ReplicaSet(r) => {
+            let t = r.spec.as_ref()?.template.as_ref()?;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::ReplicationController(r) => {
+            let t = r.spec.as_ref()?.template.as_ref()?;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::StatefulSet(s) => {
+            let t = &s.spec.as_ref()?.template;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::DaemonSet(d) => {
+            let t = &d.spec.as_ref()?.template;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::Job(j) => {
+            let t = &j.spec.as_ref()?.template;
+            (t.metadata.as_ref(), t.spec.as_ref(), TEMPLATE)
+        }
+        Typed::CronJob(c) => {
+            let t = &c.spec.as_ref()?.job_template.spec.as_ref()?.template;
+            (
+                t.metadata.as_ref(),
+                t.spec.as_ref(),
+                (
+                    "spec.jobTemplate.spec.template.metadata",
+                    "spec.jobTemplate.spec.template.spec",
+                ),
+            )
+        }
+        _ => return None,
+    };
+    Some(PodTemplate {
+        labels: meta.and_then(|m| m.labels.as_ref()),
+        spec,
+        metadata_path: paths.0,
+        spec_path: paths.1,
+    })
+}
+
+/// A controller's Pod selector and the field path it is written at.
+#[derive(Debug, Clone)]
+pub struct ControllerSelector {
+    pub selector: Result<Selector, InvalidSelector>,
+    pub path: &'static str,
+}
+
+/// The selector with which a controller claims Pods; `None` for objects that claim none (a Job
+/// without `manualSelector: true` selects by a generated `controller-uid` label: only its own Pods).
+pub fn controller_selector(obj: &Object) -> Option<ControllerSelector> {
+    let path = "spec.selector";
+    let selector = match &obj.typed {
+        Typed::Deployment(d) => labels_or_absent(obj, Some(&d.spec.as_ref()?.selector)),
+        Typed::ReplicaSet(r) => labels_or_absent(obj, Some(&r.spec.as_ref()?.selector)),
+        Typed::StatefulSet(s) => labels_or_absent(obj, Some(&s.spec.as_ref()?.selector)),
+        Typed::DaemonSet(d) => labels_or_absent(obj, Some(&d.spec.as_ref()?.selector)),
+        Typed::ReplicationController(r) => {
+            let spec = r.spec.as_ref()?;
+            match spec.selector.as_ref().filter(|m| !m.is_empty()) {
+                Some(map) => Ok(Selector::from_map(Some(map))),
+                // The API defaults an empty ReplicationController selector to the template labels.
+                None => Ok(Selector::from_map(
+                    spec.template.as_ref()?.metadata.as_ref()?.labels.as_ref(),
+                )),
+            }
+        }
+        Typed::Job(j) => {
+            let spec = j.spec.as_ref()?;
+            if spec.manual_selector != Some(true) {
+                return None;
+            }
+            Selector::from_label_selector(spec.selector.as_ref())
+        }
+        _ => return None,
+    };
+    Some(ControllerSelector { selector, path })
+}
+
+fn labels_or_absent(
+    obj: &Object,
+    sel: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+) -> Result<Selector, InvalidSelector> {
+    if obj.selector_absent {
+        return Ok(Selector::Nothing);
+    }
+    Selector::from_label_selector(sel)
+}
+
+/// `spec.replicas` as written (None when unset or not a scalable kind).
+pub fn written_replicas(obj: &Object) -> Option<i32> {
+    match &obj.typed {
+        Typed::Deployment(d) => d.spec.as_ref()?.replicas,
+        Typed::ReplicaSet(r) => r.spec.as_ref()?.replicas,
+        Typed::ReplicationController(r) => r.spec.as_ref()?.replicas,
+        Typed::StatefulSet(s) => s.spec.as_ref()?.replicas,
+        _ => None,
+    }
+}
+
+/// True for kinds whose replica count is `spec.replicas` (unset means 1).
+pub fn is_replicated(obj: &Object) -> bool {
+    matches!(
+        obj.typed,
+        Typed::Deployment(_)
+            | Typed::ReplicaSet(_)
+            | Typed::ReplicationController(_)
+            | Typed::StatefulSet(_)
+    )
+}

@@ -1,0 +1,127 @@
+//! A finding: what rule, how severe, where, about which object, and how to fix it.
+
+use std::fmt;
+
+use crate::model::{Location, Object};
+use crate::source::{FileId, Span};
+
+/// How bad a finding is; ordered so that `Error > Warning > Info`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which object a diagnostic is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub document: u32,
+}
+
+impl ObjectRef {
+    /// The reference to an inventory object.
+    pub fn of(obj: &Object) -> ObjectRef {
+        ObjectRef {
+            api_version: obj.api_version.clone(),
+            kind: obj.kind.clone(),
+            namespace: obj.namespace.clone(),
+            name: obj.name.clone(),
+            document: obj.document,
+        }
+    }
+}
+
+/// A second place that explains the finding (the other object of a pair).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub file: FileId,
+    pub span: Span,
+    /// The field path inside the object, when the finding is about a field.
+    pub path: Option<String>,
+    pub object: Option<ObjectRef>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A finding at `at` with the rule's default severity.
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        at: Location,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule,
+            severity,
+            message: message.into(),
+            help: None,
+            file: at.file,
+            span: at.span,
+            path: None,
+            object: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds the fix.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Records the field path.
+    pub fn path(mut self, path: impl Into<String>) -> Diagnostic {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Records the object the finding is about.
+    pub fn object(mut self, obj: &Object) -> Diagnostic {
+        self.object = Some(ObjectRef::of(obj));
+        self
+    }
+
+    /// Adds a related location.
+    pub fn related(mut self, at: Location, message: impl Into<String>) -> Diagnostic {
+        self.related.push(Related {
+            file: at.file,
+            span: at.span,
+            message: message.into(),
+        });
+        self
+    }
+}

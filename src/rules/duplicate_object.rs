@@ -1,0 +1,60 @@
+//! `duplicate-object`: two inputs define the same object; one silently replaces the other.
+
+use std::collections::HashMap;
+
+use super::{Check, Pattern, Rule};
+use crate::model::{Inventory, Object};
+use crate::report::{Diagnostic, Severity};
+
+/// Two inputs define the same group, kind, namespace and name.
+pub const RULE: Rule = Rule {
+    id: "duplicate-object",
+    severity: Severity::Error,
+    pattern: Pattern::Api,
+    summary: "Two inputs define the same group, kind, namespace and name; the later apply overwrites the earlier.",
+    doc: include_str!("../../rules/duplicate-object.md"),
+    check: Check::Inventory(check),
+};
+
+fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
+    let mut first: HashMap<(&str, &str, &str, &str), &Object> = HashMap::new();
+    for obj in &inv.objects {
+        let Some(name) = obj.name.as_deref() else {
+            continue;
+        };
+        let key = (
+            obj.group(),
+            obj.kind.as_str(),
+            obj.namespace.as_deref().unwrap_or(""),
+            name,
+        );
+        match first.get(&key) {
+            None => {
+                first.insert(key, obj);
+            }
+            Some(earlier) => {
+                let where_first = inv
+                    .file(earlier.file)
+                    .map(|f| f.name.as_str())
+                    .unwrap_or("?");
+                let ns = obj
+                    .namespace
+                    .as_deref()
+                    .map(|n| format!(" in namespace \"{n}\""))
+                    .unwrap_or_default();
+                out.push(
+                    RULE.at(
+                        obj,
+                        "metadata.name",
+                        format!(
+                            "{}{ns} is defined twice (first in {where_first}); applying both keeps only the last one",
+                            obj.display()
+                        ),
+                    )
+                    .help("remove one of the two definitions, or give them different names or namespaces")
+                    .related(earlier.locate("metadata.name"), format!("{} first defined here", earlier.display())),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The rule registry. A rule is one file: its metadata and a pure check over the inventory.
+
+use std::fmt;
+
+use crate::model::{Inventory, Location, Object};
+use crate::report::{Diagnostic, Severity};
+
+pub mod bare_pod;
+pub mod daemonset_restart_policy;
+pub mod duplicate_key;
+pub mod duplicate_object;
+pub mod invalid_object;
+pub mod invalid_yaml;
+pub mod unreadable_file;
+
+/// The workload pattern a rule protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pattern {
+    /// Engine diagnostics: what the API server or kubectl would reject outright.
+    Api,
+    BatchJob,
+    PeriodicJob,
+    DaemonService,
+    SingletonService,
+    StatelessService,
+    StatefulService,
+    ServiceDiscovery,
+    SelfAwareness,
+}
+
+impl Pattern {
+    /// The name shown in `kplint rules`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pattern::Api => "API",
+            Pattern::BatchJob => "Batch Job",
+            Pattern::PeriodicJob => "Periodic Job",
+            Pattern::DaemonService => "Daemon Service",
+            Pattern::SingletonService => "Singleton Service",
+            Pattern::StatelessService => "Stateless Service",
+            Pattern::StatefulService => "Stateful Service",
+            Pattern::ServiceDiscovery => "Service Discovery",
+            Pattern::SelfAwareness => "Self Awareness",
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a rule runs.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Reported by the engine itself while reading and decoding.
+    Engine,
+    /// Called once per object.
+    Object(fn(&Inventory, &Object, &mut Vec<Diagnostic>)),
+    /// Called once for the whole inventory (pairwise rules).
+    Inventory(fn(&Inventory, &mut Vec<Diagnostic>)),
+}
+
+/// A rule's metadata and check.
+#[derive(Clone, Copy)]
+pub struct Rule {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub pattern: Pattern,
+    pub summary: &'static str,
+    /// The user documentation, `rules/<id>.md`.
+    pub doc: &'static str,
+    pub check: Check,
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
+}
+
+impl Rule {
+    /// A finding of this rule about `obj`, at `at`.
+    pub fn report(&self, obj: &Object, at: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(self.id, self.severity, at, message).object(obj)
+    }
+
+    /// A finding at the field `path` of `obj` (or its nearest written parent).
+    pub fn at(&self, obj: &Object, path: &str, message: impl Into<String>) -> Diagnostic {
+        self.report(obj, obj.locate(path), message).path(path)
+    }
+
+    /// True for the engine diagnostics, whose severity can't go below warning.
+    pub fn is_engine(&self) -> bool {
+        matches!(self.pattern, Pattern::Api)
+    }
+}
+
+/// Every rule, in the order `kplint rules` lists them.
+pub const ALL: &[&Rule] = &[
+    &invalid_yaml::RULE,
+    &invalid_object::RULE,
+    &duplicate_key::RULE,
+    &duplicate_object::RULE,
+    &unreadable_file::RULE,
+    &bare_pod::RULE,
+    &daemonset_restart_policy::RULE,
+];
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_docs_exist() {
+        let mut ids: Vec<&str> = ALL.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule id");
+        for r in ALL {
+            assert!(
+                r.doc.starts_with(&format!("# {}", r.id)),
+                "rules/{}.md must start with its id",
+                r.id
+            );
+            for section in [
+                "## What it checks",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+                "## Suppress",
+            ] {
+                assert!(r.doc.contains(section), "rules/{}.md lacks {section}", r.id);
+            }
+        }
+    }
+}

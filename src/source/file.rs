@@ -1,0 +1,186 @@
+//! A source file's text and the index that turns byte offsets into lines and columns.
+
+use std::sync::Arc;
+
+/// Index of a file in the run's file table.
+pub type FileId = u32;
+
+/// A byte range in a file's text (end exclusive).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from two byte offsets, ordered.
+    pub fn new(start: u32, end: u32) -> Span {
+        Span {
+            start: start.min(end),
+            end: start.max(end),
+        }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> u32 {
+        self.end - self.start
+    }
+
+    /// True when the span covers no byte.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A 1-based line and column (in characters) with the byte offset they denote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+    pub offset: u32,
+}
+
+/// One input: its display name and its text (a leading BOM removed, remembered in `bom_len`).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub id: FileId,
+    /// The path as the user gave it, or the stdin display name.
+    pub name: String,
+    pub text: Arc<str>,
+    /// Bytes of the UTF-8 byte order mark removed from the front of the text (0 or 3).
+    pub bom_len: u32,
+    line_starts: Vec<u32>,
+    ascii: bool,
+}
+
+impl SourceFile {
+    /// Builds the line index for `text`.
+    pub fn new(id: FileId, name: String, text: &str) -> SourceFile {
+        let (text, bom_len) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (rest, 3),
+            None => (text, 0),
+        };
+        let mut line_starts = vec![0u32];
+        for (i, b) in text.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(to_u32(i + 1));
+            }
+        }
+        SourceFile {
+            id,
+            name,
+            ascii: text.is_ascii(),
+            text: Arc::from(text),
+            bom_len,
+            line_starts,
+        }
+    }
+
+    /// Byte offset of a parser marker (1-based line, 0-based column in characters).
+    pub fn offset_of(&self, char_index: usize, line: usize, col: usize) -> u32 {
+        if self.ascii {
+            return to_u32(char_index.min(self.text.len()));
+        }
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return to_u32(self.text.len());
+        };
+        let rest = self.text.get(start as usize..).unwrap_or("");
+        let mut offset = start as usize;
+        for (n, (i, c)) in rest.char_indices().enumerate() {
+            if n == col || c == '\n' {
+                return to_u32(start as usize + i);
+            }
+            offset = start as usize + i + c.len_utf8();
+        }
+        to_u32(offset)
+    }
+
+    /// Line, column (characters, both 1-based) and offset of a byte offset in the text.
+    pub fn position(&self, offset: u32) -> Position {
+        let offset = offset.min(to_u32(self.text.len()));
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
+        let column = if self.ascii {
+            offset - start
+        } else {
+            let slice = self
+                .text
+                .get(start as usize..offset as usize)
+                .map(|s| s.chars().count())
+                .unwrap_or((offset - start) as usize);
+            to_u32(slice)
+        };
+        Position {
+            line: to_u32(line_idx + 1),
+            column: column + 1,
+            offset: offset + self.bom_len,
+        }
+    }
+
+    /// The text a span covers (empty when the span is out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// The 1-based line number holding `offset`, and that line's text without its line end.
+    pub fn line_text(&self, line: u32) -> &str {
+        let idx = line.saturating_sub(1) as usize;
+        let Some(&start) = self.line_starts.get(idx) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(idx + 1)
+            .copied()
+            .unwrap_or(to_u32(self.text.len()));
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
+    }
+
+    /// Number of lines in the file.
+    pub fn line_count(&self) -> u32 {
+        to_u32(self.line_starts.len())
+    }
+}
+
+/// Saturating conversion: files are capped well below 4 GiB, so this never saturates in practice.
+pub fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let f = SourceFile::new(0, "x".into(), "a: é\nbé: c\n");
+        // 'c' is at byte 10: line 2, after "bé: " (4 characters, 5 bytes).
+        let p = f.position(10);
+        assert_eq!((p.line, p.column, p.offset), (2, 5, 10));
+        assert_eq!(f.offset_of(9, 2, 4), 10);
+    }
+
+    #[test]
+    fn bom_is_stripped_and_offsets_account_for_it() {
+        let f = SourceFile::new(0, "x".into(), "\u{feff}kind: Pod\n");
+        assert_eq!(&*f.text, "kind: Pod\n");
+        let p = f.position(6);
+        assert_eq!((p.line, p.column, p.offset), (1, 7, 9));
+    }
+
+    #[test]
+    fn crlf_lines() {
+        let f = SourceFile::new(0, "x".into(), "a: 1\r\nb: 2\r\n");
+        let p = f.position(9);
+        assert_eq!((p.line, p.column), (2, 4));
+        assert_eq!(f.line_text(2), "b: 2");
+    }
+}

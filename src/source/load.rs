@@ -1,0 +1,159 @@
+//! Reading an input's bytes into text, with a located problem when that fails.
+
+use std::io::Read;
+
+use super::discover::Input;
+use super::file::{FileId, SourceFile, Span};
+
+/// Files larger than this are reported, not read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Why an input could not be read as text.
+#[derive(Debug, Clone)]
+pub struct LoadProblem {
+    pub span: Span,
+    pub message: String,
+    /// True when the file was not read at all (I/O), false when it was read but is not text.
+    pub unreadable: bool,
+}
+
+/// Reads an input; on failure the file still exists (possibly empty) so the problem can be shown.
+pub fn load(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>) {
+    let name = input.display().to_string();
+    let bytes = match read_bytes(input) {
+        Ok(b) => b,
+        Err(message) => {
+            return (
+                SourceFile::new(id, name, ""),
+                Some(LoadProblem {
+                    span: Span::default(),
+                    message,
+                    unreadable: true,
+                }),
+            )
+        }
+    };
+    decode_text(id, name, bytes)
+}
+
+fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+    let mut buf = Vec::new();
+    let reader: Box<dyn Read> = match input {
+        Input::Stdin { .. } => Box::new(std::io::stdin().lock()),
+        Input::File { path, .. } => {
+            let f = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+            if let Ok(meta) = f.metadata() {
+                if meta.len() > MAX_FILE_BYTES {
+                    return Err(format!(
+                        "file is {} MiB, larger than the {} MiB kplint reads; not linted",
+                        meta.len() / (1024 * 1024),
+                        MAX_FILE_BYTES / (1024 * 1024)
+                    ));
+                }
+            }
+            Box::new(f)
+        }
+    };
+    reader
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "input is larger than the {} MiB kplint reads; not linted",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
+    Ok(buf)
+}
+
+/// Turns bytes into text: UTF-8 (with or without BOM) or UTF-16 with a BOM, as go-yaml accepts.
+pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Option<LoadProblem>) {
+    if let Some(text) = decode_utf16(&bytes) {
+        return (SourceFile::new(id, name, &text), None);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if let Some(nul) = text.find('\0') {
+                let file = SourceFile::new(id, name, &text[..nul]);
+                let at = super::file::to_u32(file.text.len());
+                return (
+                    file,
+                    Some(LoadProblem {
+                        span: Span::new(at, at),
+                        message: "binary file: it contains a NUL byte, so it is not YAML".into(),
+                        unreadable: false,
+                    }),
+                );
+            }
+            (SourceFile::new(id, name, &text), None)
+        }
+        Err(err) => {
+            let valid = err.utf8_error().valid_up_to();
+            let bytes = err.into_bytes();
+            let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
+            let file = SourceFile::new(id, name, &prefix);
+            let at = super::file::to_u32(file.text.len());
+            (
+                file,
+                Some(LoadProblem {
+                    span: Span::new(at, at),
+                    message: format!(
+                        "invalid UTF-8 at byte {valid}: YAML must be UTF-8 (or UTF-16 with a byte order mark)"
+                    ),
+                    unreadable: false,
+                }),
+            )
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (le, body) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_bom_is_read() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "kind: Pod\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let (f, p) = decode_text(0, "x".into(), bytes);
+        assert!(p.is_none());
+        assert_eq!(&*f.text, "kind: Pod\n");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let (f, p) = decode_text(0, "x".into(), b"a: 1\nb: \xff\n".to_vec());
+        let p = p.expect("a problem");
+        assert_eq!(p.span.start, 8);
+        assert_eq!(&*f.text, "a: 1\nb: ");
+    }
+
+    #[test]
+    fn binary_is_named() {
+        let (_, p) = decode_text(0, "x".into(), b"\x00\x01\x02".to_vec());
+        assert!(p.expect("a problem").message.contains("binary"));
+    }
+}

@@ -1,0 +1,10 @@
+//! Reading inputs: discovery, source text with line index, and the YAML span tree.
+
+pub mod discover;
+pub mod file;
+pub mod load;
+pub mod scalar;
+pub mod tree;
+
+pub use file::{FileId, SourceFile, Span};
+pub use tree::{Document, NodeId, NodeKind, ParsedFile, Tree};

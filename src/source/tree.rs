@@ -1,0 +1,560 @@
+//! A compact per-document YAML tree built from `saphyr-parser` events, keeping the byte span
+//! of every key and value. Aliases stay references (never copied), so a tree is no bigger than
+//! its text; expansion is budgeted here once, for every later reader.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser};
+
+use super::file::{to_u32, SourceFile, Span};
+use super::scalar::{key_string, ScalarTag};
+
+/// Index of a node in its tree.
+pub type NodeId = u32;
+
+/// Deepest nesting accepted; real manifests stay under 40 levels.
+pub const MAX_DEPTH: usize = 256;
+
+/// Extra nodes that alias expansion may add to a document, beyond its written nodes.
+pub const ALIAS_EXPANSION_BUDGET: u64 = 100_000;
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+impl From<saphyr_parser::ScalarStyle> for ScalarStyle {
+    fn from(s: saphyr_parser::ScalarStyle) -> Self {
+        match s {
+            saphyr_parser::ScalarStyle::Plain => ScalarStyle::Plain,
+            saphyr_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+            saphyr_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+            saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+            saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+        }
+    }
+}
+
+/// One node: where it is and what it holds.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+/// The node variants; collections index into the tree's shared child list.
+#[derive(Debug, Clone, Copy)]
+pub enum NodeKind {
+    Scalar {
+        text_start: u32,
+        text_len: u32,
+        style: ScalarStyle,
+        tag: ScalarTag,
+    },
+    /// Items are `children[start..start + len]`.
+    Sequence {
+        start: u32,
+        len: u32,
+    },
+    /// Key/value pairs are `children[start + 2i]`, `children[start + 2i + 1]`, `i < len`.
+    Mapping {
+        start: u32,
+        len: u32,
+    },
+    Alias {
+        target: NodeId,
+    },
+}
+
+/// The nodes of one YAML document.
+#[derive(Debug, Default)]
+pub struct Tree {
+    nodes: Vec<Node>,
+    children: Vec<NodeId>,
+    strings: String,
+}
+
+/// A scalar's text and how it was written.
+#[derive(Debug, Clone, Copy)]
+pub struct Scalar<'a> {
+    pub text: &'a str,
+    pub style: ScalarStyle,
+    pub tag: ScalarTag,
+}
+
+impl Scalar<'_> {
+    /// The JSON object key kubectl makes of this scalar.
+    pub fn key(&self) -> std::borrow::Cow<'_, str> {
+        key_string(self.text, self.style, self.tag)
+    }
+}
+
+impl Tree {
+    /// The node with this id (ids come from this tree, so they are in range).
+    pub fn node(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id as usize)
+    }
+
+    /// Follows aliases to the node they stand for (bounded: anchors precede their aliases).
+    pub fn resolve(&self, mut id: NodeId) -> NodeId {
+        for _ in 0..64 {
+            match self.node(id).map(|n| n.kind) {
+                Some(NodeKind::Alias { target }) => id = target,
+                _ => return id,
+            }
+        }
+        id
+    }
+
+    /// The span of a node.
+    pub fn span(&self, id: NodeId) -> Span {
+        self.node(id).map(|n| n.span).unwrap_or_default()
+    }
+
+    /// The scalar at `id` (after aliases), if it is one.
+    pub fn scalar(&self, id: NodeId) -> Option<Scalar<'_>> {
+        match self.node(self.resolve(id))?.kind {
+            NodeKind::Scalar {
+                text_start,
+                text_len,
+                style,
+                tag,
+            } => {
+                let start = text_start as usize;
+                let text = self.strings.get(start..start + text_len as usize)?;
+                Some(Scalar { text, style, tag })
+            }
+            _ => None,
+        }
+    }
+
+    /// True when `id` (after aliases) is a mapping.
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(
+            self.node(self.resolve(id)).map(|n| n.kind),
+            Some(NodeKind::Mapping { .. })
+        )
+    }
+
+    /// True when `id` (after aliases) is a sequence.
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        matches!(
+            self.node(self.resolve(id)).map(|n| n.kind),
+            Some(NodeKind::Sequence { .. })
+        )
+    }
+
+    /// The written key/value pairs of a mapping (after aliases); empty for other nodes.
+    pub fn entries(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        let (start, len) = match self.node(self.resolve(id)).map(|n| n.kind) {
+            Some(NodeKind::Mapping { start, len }) => (start as usize, len as usize),
+            _ => (0, 0),
+        };
+        let pairs = self.children.get(start..start + 2 * len).unwrap_or(&[]);
+        pairs.chunks_exact(2).map(|p| (p[0], p[1]))
+    }
+
+    /// The items of a sequence (after aliases); empty for other nodes.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match self.node(self.resolve(id)).map(|n| n.kind) {
+            Some(NodeKind::Sequence { start, len }) => self
+                .children
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// Looks a key up in a mapping as kubectl would: written keys first (the last of repeated
+    /// keys wins), then the `<<` merge sources. Returns the key node and the value node.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+        self.get_bounded(map, key, 8)
+    }
+
+    fn get_bounded(&self, map: NodeId, key: &str, depth: u8) -> Option<(NodeId, NodeId)> {
+        let mut found = None;
+        let mut merges = Vec::new();
+        for (k, v) in self.entries(map) {
+            let Some(s) = self.scalar(k) else { continue };
+            if s.key() == key {
+                found = Some((k, v));
+            } else if is_merge_key(&s) {
+                merges.push(v);
+            }
+        }
+        if found.is_some() || depth == 0 {
+            return found;
+        }
+        for m in merges {
+            let sources: Vec<NodeId> = if self.is_sequence(m) {
+                self.items(m).to_vec()
+            } else {
+                vec![m]
+            };
+            for src in sources {
+                if let Some(hit) = self.get_bounded(src, key, depth - 1) {
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    /// Number of nodes written in the document.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True for a tree without nodes.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// True for the YAML 1.1 merge key `<<` (plain).
+pub fn is_merge_key(s: &Scalar<'_>) -> bool {
+    s.text == "<<" && s.style == ScalarStyle::Plain && s.tag == ScalarTag::None
+}
+
+/// One YAML document of a file.
+#[derive(Debug)]
+pub struct Document {
+    /// 0-based index of the document in its file.
+    pub index: u32,
+    pub tree: Tree,
+    pub root: NodeId,
+}
+
+/// What kind of problem the parser found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    InvalidYaml,
+    DuplicateKey,
+}
+
+/// A parse-time finding, turned into a diagnostic by the engine.
+#[derive(Debug, Clone)]
+pub struct ParseProblem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    /// The earlier node this one conflicts with (the first of duplicated keys).
+    pub related: Option<Span>,
+    /// The document the problem is in.
+    pub document: u32,
+}
+
+/// Every document of a file that parsed, and what went wrong.
+#[derive(Debug, Default)]
+pub struct ParsedFile {
+    pub documents: Vec<Document>,
+    pub problems: Vec<ParseProblem>,
+    /// Documents in the file, including empty ones and ones lost to errors.
+    pub document_count: u32,
+}
+
+struct Frame {
+    is_mapping: bool,
+    start: Span,
+    anchor: usize,
+    scratch_start: usize,
+}
+
+struct DocumentBuilder {
+    tree: Tree,
+    sizes: Vec<u64>,
+    anchors: HashMap<usize, NodeId>,
+    stack: Vec<Frame>,
+    scratch: Vec<NodeId>,
+    root: Option<NodeId>,
+    expanded: u64,
+    duplicates: Vec<Duplicate>,
+    /// Set after a budget or depth error: the rest of the document is read but not built.
+    poisoned: bool,
+}
+
+impl DocumentBuilder {
+    fn new() -> Self {
+        DocumentBuilder {
+            tree: Tree::default(),
+            sizes: Vec::new(),
+            anchors: HashMap::new(),
+            stack: Vec::new(),
+            scratch: Vec::new(),
+            root: None,
+            expanded: 0,
+            duplicates: Vec::new(),
+            poisoned: false,
+        }
+    }
+
+    fn push(&mut self, node: Node, size: u64, anchor: usize) {
+        let id = to_u32(self.tree.nodes.len());
+        self.tree.nodes.push(node);
+        self.sizes.push(size);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        if self.stack.is_empty() {
+            self.root = Some(id);
+        } else {
+            self.scratch.push(id);
+        }
+    }
+}
+
+/// Parses a whole file into documents. Never panics; stops at the first syntax error, keeping
+/// the documents before it.
+pub fn parse(file: &SourceFile) -> ParsedFile {
+    let mut out = ParsedFile::default();
+    let text: &str = &file.text;
+    let mut parser = Parser::new_from_str(text).keep_tags(true);
+    let mut doc: Option<DocumentBuilder> = None;
+    let span_of = |s: saphyr_parser::Span| -> Span {
+        Span::new(
+            file.offset_of(s.start.index(), s.start.line(), s.start.col()),
+            file.offset_of(s.end.index(), s.end.line(), s.end.col()),
+        )
+    };
+    while let Some(next) = parser.next_event() {
+        let (event, raw_span) = match next {
+            Ok(ev) => ev,
+            Err(err) => {
+                let m = err.marker();
+                let at = file.offset_of(m.index(), m.line(), m.col());
+                out.problems.push(ParseProblem {
+                    kind: ProblemKind::InvalidYaml,
+                    span: Span::new(at, at),
+                    message: format!("invalid YAML: {}", err.info()),
+                    help: None,
+                    related: None,
+                    document: out.document_count.saturating_sub(u32::from(doc.is_some())),
+                });
+                break;
+            }
+        };
+        let span = span_of(raw_span);
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => {
+                doc = Some(DocumentBuilder::new());
+                out.document_count += 1;
+            }
+            Event::DocumentEnd => {
+                if let Some(b) = doc.take() {
+                    finish_document(b, out.document_count.saturating_sub(1), &mut out);
+                }
+            }
+            event => {
+                let index = out.document_count.saturating_sub(1);
+                let Some(b) = doc.as_mut() else { continue };
+                if b.poisoned {
+                    continue;
+                }
+                if let Err(problem) = build(b, event, span, index) {
+                    b.poisoned = true;
+                    out.problems.push(problem);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn finish_document(b: DocumentBuilder, index: u32, out: &mut ParsedFile) {
+    if b.poisoned {
+        return;
+    }
+    for &(first, second) in &b.duplicates {
+        let key = b.tree.scalar(second).map(|s| s.text).unwrap_or("");
+        out.problems.push(ParseProblem {
+            kind: ProblemKind::DuplicateKey,
+            span: b.tree.span(second),
+            message: format!("mapping key \"{key}\" is repeated; kubectl rejects the document"),
+            help: Some(format!(
+                "remove one of the two `{key}` keys (a missing `---` between two objects causes this too)"
+            )),
+            related: Some(b.tree.span(first)),
+            document: index,
+        });
+    }
+    let Some(root) = b.root else { return };
+    // An empty document (`---` alone) is a null scalar: nothing to lint.
+    if let Some(s) = b.tree.scalar(root) {
+        if s.text.is_empty() && s.style == ScalarStyle::Plain {
+            return;
+        }
+    }
+    out.documents.push(Document {
+        index,
+        tree: b.tree,
+        root,
+    });
+}
+
+fn build(
+    b: &mut DocumentBuilder,
+    event: Event<'_>,
+    span: Span,
+    doc: u32,
+) -> Result<(), ParseProblem> {
+    let problem = |span: Span, message: String, help: &str| ParseProblem {
+        kind: ProblemKind::InvalidYaml,
+        span,
+        message,
+        help: Some(help.to_string()),
+        related: None,
+        document: doc,
+    };
+    match event {
+        Event::Scalar(text, style, anchor, tag) => {
+            let tag = tag
+                .map(|t| ScalarTag::from_parts(&t.handle, &t.suffix))
+                .unwrap_or_default();
+            let text_start = to_u32(b.tree.strings.len());
+            b.tree.strings.push_str(&text);
+            b.expanded += 1;
+            b.push(
+                Node {
+                    span,
+                    kind: NodeKind::Scalar {
+                        text_start,
+                        text_len: to_u32(text.len()),
+                        style: style.into(),
+                        tag,
+                    },
+                },
+                1,
+                anchor,
+            );
+        }
+        Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+            if b.stack.len() >= MAX_DEPTH {
+                return Err(problem(
+                    span,
+                    format!("invalid YAML: nesting is deeper than {MAX_DEPTH} levels"),
+                    "no Kubernetes object nests this deep; this document is not checked",
+                ));
+            }
+            b.stack.push(Frame {
+                is_mapping: matches!(event, Event::MappingStart(..)),
+                start: span,
+                anchor,
+                scratch_start: b.scratch.len(),
+            });
+            b.expanded += 1;
+        }
+        Event::SequenceEnd | Event::MappingEnd => {
+            let Some(frame) = b.stack.pop() else {
+                return Ok(());
+            };
+            let kids: Vec<NodeId> = b.scratch.drain(frame.scratch_start..).collect();
+            let start = to_u32(b.tree.children.len());
+            let mut size: u64 = 1;
+            let mut end = frame.start.end;
+            for &k in &kids {
+                size = size.saturating_add(b.sizes.get(k as usize).copied().unwrap_or(1));
+                end = end.max(b.tree.span(k).end);
+            }
+            if !span.is_empty() {
+                end = end.max(span.end);
+            }
+            b.tree.children.extend_from_slice(&kids);
+            let kind = if frame.is_mapping {
+                // Reported, not fatal: the document is still built and linted.
+                find_duplicate_keys(&b.tree, &kids, &mut b.duplicates);
+                NodeKind::Mapping {
+                    start,
+                    len: to_u32(kids.len() / 2),
+                }
+            } else {
+                NodeKind::Sequence {
+                    start,
+                    len: to_u32(kids.len()),
+                }
+            };
+            b.push(
+                Node {
+                    span: Span::new(frame.start.start, end),
+                    kind,
+                },
+                size,
+                frame.anchor,
+            );
+        }
+        Event::Alias(anchor) => {
+            let Some(&target) = b.anchors.get(&anchor) else {
+                return Err(problem(
+                    span,
+                    "invalid YAML: alias to an unknown anchor".to_string(),
+                    "define the anchor (`&name`) before using it (`*name`)",
+                ));
+            };
+            let size = b.sizes.get(target as usize).copied().unwrap_or(1);
+            b.expanded = b.expanded.saturating_add(size);
+            let written = b.tree.nodes.len() as u64 + 1;
+            if b.expanded > written.saturating_add(ALIAS_EXPANSION_BUDGET) {
+                return Err(problem(
+                    span,
+                    format!(
+                        "invalid YAML: aliases in this document expand to more than {ALIAS_EXPANSION_BUDGET} extra nodes (an alias bomb)"
+                    ),
+                    "kubectl rejects excessive aliasing too; write the values out or use fewer nested aliases",
+                ));
+            }
+            b.push(
+                Node {
+                    span,
+                    kind: NodeKind::Alias { target },
+                },
+                size,
+                0,
+            );
+        }
+        Event::StreamStart
+        | Event::StreamEnd
+        | Event::DocumentStart(_)
+        | Event::DocumentEnd
+        | Event::Nothing => {}
+    }
+    Ok(())
+}
+
+/// A repeated key in one mapping: (first key, second key).
+type Duplicate = (NodeId, NodeId);
+
+fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) {
+    let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
+        .chunks_exact(2)
+        .filter_map(|p| {
+            let s = tree.scalar(p[0])?;
+            if is_merge_key(&s) {
+                return None;
+            }
+            Some((p[0], key_string(s.text, s.style, s.tag)))
+        })
+        .collect();
+    if keys.len() <= 16 {
+        for (i, (id, k)) in keys.iter().enumerate() {
+            if let Some((first, _)) = keys[..i].iter().find(|(_, other)| other == k) {
+                out.push((*first, *id));
+            }
+        }
+        return;
+    }
+    let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(keys.len());
+    for (id, k) in &keys {
+        match seen.get(k.as_ref()) {
+            Some(&first) => out.push((first, *id)),
+            None => {
+                seen.insert(k.as_ref(), *id);
+            }
+        }
+    }
+}
