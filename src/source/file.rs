@@ -162,10 +162,10 @@ mod tests {
     #[test]
     fn positions_count_characters_not_bytes() {
         let f = SourceFile::new(0, "x".into(), "a: é\nbé: c\n");
-        // 'c' is at byte 10: line 2, after "bé: " (4 characters, 5 bytes).
-        let p = f.position(10);
-        assert_eq!((p.line, p.column, p.offset), (2, 5, 10));
-        assert_eq!(f.offset_of(9, 2, 4), 10);
+        // 'c' is at byte 11: line 2, after "bé: " (4 characters, 5 bytes).
+        let p = f.position(11);
+        assert_eq!((p.line, p.column, p.offset), (2, 5, 11));
+        assert_eq!(f.offset_of(9, 2, 4), 11);
     }
 
     #[test]
