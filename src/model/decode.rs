@@ -202,28 +202,32 @@ impl Cx<'_> {
         };
         if let Some(known) = known_kind(&group, version_of(&object.api_version), &object.kind) {
             match self.decode_typed(known, &mut object) {
-                Ok(typed) => object.typed = typed,
-                Err(diag) => {
+                Ok(typed) => {
+                    object.typed = typed;
+                    if let Some(d) = missing_containers(&object) {
+                        object.typed = Typed::Invalid;
+                        out.diagnostics.push(d);
+                    }
+                }
+                Err(diags) => {
                     object.typed = Typed::Invalid;
-                    out.diagnostics.push(*diag);
+                    out.diagnostics.extend(diags);
                 }
             }
         }
         out.objects.push(object);
     }
 
-    fn decode_typed(&self, known: KnownKind, obj: &mut Object) -> Result<Typed, Box<Diagnostic>> {
+    fn decode_typed(&self, known: KnownKind, obj: &mut Object) -> Result<Typed, Vec<Diagnostic>> {
         use k8s_openapi::api as k;
         let mut value = to_json(self.tree, obj.root).map_err(|e| {
-            Box::new(
-                Diagnostic::new(
-                    invalid_object::RULE.id,
-                    invalid_object::RULE.severity,
-                    self.at(e.node),
-                    format!("{}: {}", obj.display(), e.message),
-                )
-                .object(obj),
+            vec![Diagnostic::new(
+                invalid_object::RULE.id,
+                invalid_object::RULE.severity,
+                self.at(e.node),
+                format!("{}: {}", obj.display(), e.message),
             )
+            .object(obj)]
         })?;
         if let Value::Object(map) = &mut value {
             // Manifests describe desired state: `status` is never read, so never judged.
@@ -297,7 +301,7 @@ impl Cx<'_> {
 
     /// Decodes a `k8s-openapi` resource; its own apiVersion check is satisfied first, because
     /// removed versions are read through the current shape.
-    fn typed<T>(&self, value: &mut Value, obj: &Object) -> Result<Box<T>, Box<Diagnostic>>
+    fn typed<T>(&self, value: &mut Value, obj: &Object) -> Result<Box<T>, Vec<Diagnostic>>
     where
         T: DeserializeOwned + k8s_openapi::Resource,
     {
@@ -312,32 +316,34 @@ impl Cx<'_> {
         &self,
         value: &Value,
         obj: &Object,
-    ) -> Result<Box<T>, Box<Diagnostic>> {
-        match T::deserialize(value) {
-            Ok(t) => Ok(Box::new(t)),
-            // Decode again with the path tracker only on failure: it doubles the cost.
-            Err(_) => match serde_path_to_error::deserialize::<_, T>(value) {
-                Ok(t) => Ok(Box::new(t)),
-                Err(err) => Err(Box::new(self.type_error(obj, err))),
-            },
+    ) -> Result<Box<T>, Vec<Diagnostic>> {
+        if let Ok(t) = T::deserialize(value) {
+            return Ok(Box::new(t));
         }
+        // Only on failure: decode again with the path tracker (it doubles the cost), and keep
+        // going past each bad field (nulled out) so one run reports every type error.
+        let mut value = value.clone();
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let mut seen: Vec<FieldPath> = Vec::new();
+        for _ in 0..MAX_TYPE_ERRORS {
+            let err = match serde_path_to_error::deserialize::<_, T>(&value) {
+                Ok(_) => break,
+                Err(err) => err,
+            };
+            let path = field_path(err.path());
+            let missing = err.inner().to_string().starts_with("missing field");
+            errors.push(self.type_error(obj, &path, &err.inner().to_string()));
+            if missing || path.0.is_empty() || seen.contains(&path) || !null_out(&mut value, &path)
+            {
+                break;
+            }
+            seen.push(path);
+        }
+        Err(errors)
     }
 
-    fn type_error(
-        &self,
-        obj: &Object,
-        err: serde_path_to_error::Error<serde_json::Error>,
-    ) -> Diagnostic {
-        let mut path = FieldPath::default();
-        for seg in err.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => path.0.push(Segment::Index(*index)),
-                serde_path_to_error::Segment::Map { key } => path.0.push(Segment::Key(key.clone())),
-                serde_path_to_error::Segment::Enum { .. }
-                | serde_path_to_error::Segment::Unknown => {}
-            }
-        }
-        let inner = err.inner().to_string();
+    fn type_error(&self, obj: &Object, path: &FieldPath, inner: &str) -> Diagnostic {
+        let path = path.clone();
         let resolution = resolve_path(self.tree, obj.root, &path.0);
         let missing = inner
             .strip_prefix("missing field `")
@@ -370,13 +376,13 @@ impl Cx<'_> {
             } else {
                 resolution.key.unwrap_or(resolution.value)
             };
-            let help = self.type_help(node, &inner);
+            let help = self.type_help(node, inner);
             (
                 node,
                 format!(
                     "{}: `{path}` has the wrong type: {}",
                     obj.display(),
-                    tidy(&inner)
+                    tidy(inner)
                 ),
                 help,
             )
@@ -408,8 +414,70 @@ impl Cx<'_> {
                 );
             }
         }
+        if inner.contains("found string") || inner.contains("invalid type: string") {
+            if inner.contains("expected i")
+                || inner.contains("expected u")
+                || inner.contains("expected f")
+            {
+                let numeric = self.tree.scalar(node).is_some_and(|s| {
+                    matches!(
+                        crate::source::scalar::resolve_plain(s.text),
+                        Resolved::Int(_) | Resolved::Uint(_) | Resolved::Float(_)
+                    )
+                });
+                return if numeric {
+                    "write the number without quotes".to_string()
+                } else {
+                    "write a number here".to_string()
+                };
+            }
+            if inner.contains("expected a boolean") {
+                return "write true or false without quotes".to_string();
+            }
+        }
+        if inner.contains("expected a sequence") || inner.contains("expected a list") {
+            return "write a YAML list here (items starting with `- `)".to_string();
+        }
+        if inner.contains("expected a map") || inner.contains("expected struct") {
+            return "write a mapping (`key: value` lines) here".to_string();
+        }
         "write the value with the type the Kubernetes API defines for this field".to_string()
     }
+}
+
+/// Type errors reported per object at most.
+const MAX_TYPE_ERRORS: usize = 20;
+
+fn field_path(p: &serde_path_to_error::Path) -> FieldPath {
+    let mut path = FieldPath::default();
+    for seg in p.iter() {
+        match seg {
+            serde_path_to_error::Segment::Seq { index } => path.0.push(Segment::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => path.0.push(Segment::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    path
+}
+
+/// Replaces the value at `path` with null; false when the path is not there.
+fn null_out(value: &mut Value, path: &FieldPath) -> bool {
+    let mut cur = value;
+    for seg in &path.0 {
+        cur = match (seg, cur) {
+            (Segment::Key(k), Value::Object(m)) => match m.get_mut(k) {
+                Some(v) => v,
+                None => return false,
+            },
+            (Segment::Index(i), Value::Array(a)) => match a.get_mut(*i) {
+                Some(v) => v,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    *cur = Value::Null;
+    true
 }
 
 /// serde's message without its internal type names.
@@ -420,6 +488,34 @@ fn tidy(inner: &str) -> String {
         .replace("a sequence", "a list")
         .replace("sequence", "list")
         .replace("struct ", "")
+        .replace("expected i32", "expected an integer")
+        .replace("expected i64", "expected an integer")
+        .replace("expected u32", "expected a non-negative integer")
+        .replace("expected u64", "expected a non-negative integer")
+        .replace("expected f64", "expected a number")
+}
+
+/// `k8s-openapi` defaults a missing list to empty; the API server requires one container.
+fn missing_containers(obj: &Object) -> Option<Diagnostic> {
+    let t = super::workload::pod_template(obj)?;
+    if t.spec.is_some_and(|s| !s.containers.is_empty()) {
+        return None;
+    }
+    let path = format!("{}.containers", t.spec_path);
+    Some(
+        Diagnostic::new(
+            invalid_object::RULE.id,
+            invalid_object::RULE.severity,
+            obj.locate(&path),
+            format!(
+                "{}: the pod template has no containers; `{path}` is required and the API server rejects the object",
+                obj.display()
+            ),
+        )
+        .path(path)
+        .help("add at least one container with a `name` and an `image`")
+        .object(obj),
+    )
 }
 
 /// A string scalar's text (numbers and booleans are not names).

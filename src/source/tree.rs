@@ -339,7 +339,20 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
                 break;
             }
         };
-        let span = span_of(raw_span);
+        let mut span = span_of(raw_span);
+        if let Event::Scalar(
+            _,
+            style @ (saphyr_parser::ScalarStyle::SingleQuoted
+            | saphyr_parser::ScalarStyle::DoubleQuoted),
+            ..,
+        ) = &event
+        {
+            span = quoted_span(
+                text,
+                span,
+                *style == saphyr_parser::ScalarStyle::DoubleQuoted,
+            );
+        }
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
@@ -365,6 +378,32 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
         }
     }
     out
+}
+
+/// The parser's end marker for a quoted scalar can run past a trailing comment; end the span at
+/// the closing quote instead.
+fn quoted_span(text: &str, span: Span, double: bool) -> Span {
+    let Some(body) = text.get(span.start as usize..) else {
+        return span;
+    };
+    let quote = if double { '"' } else { '\'' };
+    let Some(open) = body.find(quote) else {
+        return span;
+    };
+    let mut chars = body[open + 1..].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if double && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if !double && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+                continue;
+            }
+            let end = span.start as usize + open + 1 + i + 1;
+            return Span::new(span.start, to_u32(end).min(span.end.max(span.start)));
+        }
+    }
+    span
 }
 
 fn finish_document(b: DocumentBuilder, index: u32, out: &mut ParsedFile) {

@@ -1,0 +1,152 @@
+//! Walks `fixtures/<rule-id>/`, lints each folder as one inventory, and compares every
+//! (file, line, rule) with the `# expect: <rule>[, <rule>]` comments written on the lines.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use kplint::{lint_sources, rules, Options};
+
+/// Rules that fixtures can't exercise (they need file-system conditions); tested in `tests/cli.rs`.
+const NO_FIXTURE: &[&str] = &["unreadable-file"];
+
+fn fixture_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("fixture folder readable") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// (file, line, rule) → how many times.
+type Expectations = BTreeMap<(String, u32, String), usize>;
+
+fn expectations(name: &str, text: &str) -> Expectations {
+    let mut out = Expectations::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(pos) = line.find("# expect:") else {
+            continue;
+        };
+        for rule in line[pos + "# expect:".len()..].split(',') {
+            let rule = rule.trim();
+            if !rule.is_empty() {
+                *out.entry((name.to_string(), i as u32 + 1, rule.to_string()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+fn check_folder(dir: &Path) -> Result<Expectations, String> {
+    let root = fixture_root();
+    let mut sources = Vec::new();
+    let mut expected = Expectations::new();
+    for path in files_in(dir) {
+        let name = path
+            .strip_prefix(&root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(&path).expect("fixture readable");
+        expected.extend(expectations(&name, &String::from_utf8_lossy(&bytes)));
+        sources.push((name, bytes));
+    }
+    let report = lint_sources(sources, &Options::default());
+    let mut actual = Expectations::new();
+    for d in &report.diagnostics {
+        let file = report.file(d.file).expect("diagnostic file");
+        let line = file.position(d.span.start).line;
+        *actual
+            .entry((file.name.clone(), line, d.rule.to_string()))
+            .or_default() += 1;
+    }
+    if actual == expected {
+        return Ok(expected);
+    }
+    let mut msg = String::new();
+    for (k, n) in &expected {
+        let got = actual.get(k).copied().unwrap_or(0);
+        if got < *n {
+            msg.push_str(&format!(
+                "  missing     {}:{}: {} (expected {n}, got {got})\n",
+                k.0, k.1, k.2
+            ));
+        }
+    }
+    for (k, n) in &actual {
+        let want = expected.get(k).copied().unwrap_or(0);
+        if *n > want {
+            let d = report
+                .diagnostics
+                .iter()
+                .find(|d| d.rule == k.2 && report.file(d.file).is_some_and(|f| f.name == k.0))
+                .map(|d| d.message.clone())
+                .unwrap_or_default();
+            msg.push_str(&format!("  unexpected  {}:{}: {} — {d}\n", k.0, k.1, k.2));
+        }
+    }
+    Err(msg)
+}
+
+#[test]
+fn every_fixture_folder_matches_its_expectations() {
+    let mut failures = String::new();
+    let mut covered: BTreeMap<String, usize> = BTreeMap::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixture_root())
+        .expect("fixtures/ exists")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in &dirs {
+        match check_folder(dir) {
+            Ok(expected) => {
+                for (k, n) in expected {
+                    *covered.entry(k.2).or_default() += n;
+                }
+            }
+            Err(msg) => failures.push_str(&format!("{}:\n{msg}", dir.display())),
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{failures}");
+    for rule in rules::ALL {
+        if NO_FIXTURE.contains(&rule.id) {
+            continue;
+        }
+        let dir = fixture_root().join(rule.id);
+        assert!(
+            dir.is_dir(),
+            "rule {} has no fixtures/{}/ folder",
+            rule.id,
+            rule.id
+        );
+        assert!(
+            covered.get(rule.id).copied().unwrap_or(0) > 0,
+            "no fixture expects rule {} to fire",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn expectation_comments_are_parsed() {
+    let e = expectations(
+        "f.yaml",
+        "a: 1\nkind: Pod # expect: bare-pod, invalid-object\n",
+    );
+    assert_eq!(e.len(), 2);
+    assert!(e.contains_key(&("f.yaml".to_string(), 2, "bare-pod".to_string())));
+}
