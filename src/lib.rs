@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use model::decode::decode_document;
 use model::{Inventory, Object, Typed};
-use report::{Diagnostic, Report, Summary};
+use report::{Diagnostic, FileCounts, Report, Summary};
 use rules::Check;
 use source::discover::{discover, DiscoverError, Input};
 use source::load::{decode_text, load, LoadProblem};
@@ -188,6 +188,7 @@ fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options
         .collect();
     let mut summary = Summary::default();
     let mut files = Vec::with_capacity(results.len());
+    let mut counts = Vec::with_capacity(results.len());
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for r in results {
@@ -195,6 +196,11 @@ fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options
         summary.documents += r.documents;
         summary.not_objects += r.not_objects;
         files.push(r.file);
+        counts.push(FileCounts {
+            documents: r.documents,
+            objects: r.objects.len(),
+            not_objects: r.not_objects,
+        });
         objects.extend(r.objects);
         diagnostics.extend(r.diagnostics);
     }
@@ -205,7 +211,7 @@ fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options
         .count();
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     diagnostics.extend(run_rules(&inventory));
-    Report::new(inventory.files, diagnostics, summary)
+    Report::new(inventory.files, counts, diagnostics, summary)
 }
 
 /// Runs every rule over the inventory, in parallel.

@@ -92,7 +92,12 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
             let d = report
                 .diagnostics
                 .iter()
-                .find(|d| d.rule == k.2 && report.file(d.file).is_some_and(|f| f.name == k.0))
+                .find(|d| {
+                    d.rule == k.2
+                        && report
+                            .file(d.file)
+                            .is_some_and(|f| f.name == k.0 && f.position(d.span.start).line == k.1)
+                })
                 .map(|d| d.message.clone())
                 .unwrap_or_default();
             msg.push_str(&format!("  unexpected  {}:{}: {} — {d}\n", k.0, k.1, k.2));

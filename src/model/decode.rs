@@ -31,6 +31,7 @@ pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> 
     let tree = Arc::new(doc.tree);
     let root = doc.root;
     let cx = Cx {
+        recovered: Default::default(),
         file,
         document: doc.index,
         tree: &tree,
@@ -121,6 +122,8 @@ pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> 
 }
 
 struct Cx<'a> {
+    /// Type errors of objects that still decoded once the bad fields were dropped.
+    recovered: std::cell::RefCell<Vec<Diagnostic>>,
     file: FileId,
     document: u32,
     tree: &'a Arc<Tree>,
@@ -204,16 +207,15 @@ impl Cx<'_> {
             match self.decode_typed(known, &mut object) {
                 Ok(typed) => {
                     object.typed = typed;
-                    if let Some(d) = missing_containers(&object) {
-                        object.typed = Typed::Invalid;
-                        out.diagnostics.push(d);
-                    }
+                    // Still checked by the rules: the rest of the object is readable.
+                    out.diagnostics.extend(missing_containers(&object));
                 }
                 Err(diags) => {
                     object.typed = Typed::Invalid;
                     out.diagnostics.extend(diags);
                 }
             }
+            out.diagnostics.append(&mut self.recovered.borrow_mut());
         }
         out.objects.push(object);
     }
@@ -327,7 +329,12 @@ impl Cx<'_> {
         let mut seen: Vec<FieldPath> = Vec::new();
         for _ in 0..MAX_TYPE_ERRORS {
             let err = match serde_path_to_error::deserialize::<_, T>(&value) {
-                Ok(_) => break,
+                Ok(t) => {
+                    // Every bad field is reported; the rest of the object is still checked by
+                    // the rules, with the bad fields read as unset.
+                    self.recovered.borrow_mut().extend(errors);
+                    return Ok(Box::new(t));
+                }
                 Err(err) => err,
             };
             let path = field_path(err.path());
@@ -502,6 +509,11 @@ fn missing_containers(obj: &Object) -> Option<Diagnostic> {
         return None;
     }
     let path = format!("{}.containers", t.spec_path);
+    let written = resolve_path(&obj.tree, obj.root, &FieldPath::parse(&path).0);
+    if written.complete && !obj.tree.is_sequence(written.value) {
+        // Written, but not as a list: the type error already says so.
+        return None;
+    }
     Some(
         Diagnostic::new(
             invalid_object::RULE.id,

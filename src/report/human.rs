@@ -103,7 +103,7 @@ fn to_rendered(report: &Report, d: &Diagnostic) -> Rendered {
     };
     let primary = match &d.path {
         Some(p) => p.clone(),
-        None => d.rule.to_string(),
+        None => "here".to_string(),
     };
     let mut labels = vec![label(&primary, d.span, true)];
     let mut related = Vec::new();
@@ -178,7 +178,7 @@ pub fn summary_line(report: &Report) -> String {
         plural(s.objects, "object", "objects"),
     );
     if s.unknown_kinds > 0 {
-        line.push_str(&format!(", {} of kinds not checked", s.unknown_kinds));
+        line.push_str(&format!(", {} of kinds without checks", s.unknown_kinds));
     }
     if s.not_objects > 0 {
         line.push_str(&format!(

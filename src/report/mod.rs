@@ -35,10 +35,22 @@ pub enum FailOn {
     Never,
 }
 
+/// What one file held.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileCounts {
+    /// Non-empty YAML documents parsed.
+    pub documents: usize,
+    pub objects: usize,
+    /// Documents that are not Kubernetes objects.
+    pub not_objects: usize,
+}
+
 /// Every diagnostic of a run, sorted, with the files they point into.
 #[derive(Debug)]
 pub struct Report {
     pub files: Vec<SourceFile>,
+    /// Per-file counts, parallel to `files`.
+    pub counts: Vec<FileCounts>,
     pub diagnostics: Vec<Diagnostic>,
     pub summary: Summary,
 }
@@ -47,6 +59,7 @@ impl Report {
     /// Sorts diagnostics by file, position and rule, and counts them.
     pub fn new(
         files: Vec<SourceFile>,
+        counts: Vec<FileCounts>,
         mut diagnostics: Vec<Diagnostic>,
         mut summary: Summary,
     ) -> Report {
@@ -75,6 +88,7 @@ impl Report {
             .count();
         Report {
             files,
+            counts,
             diagnostics,
             summary,
         }

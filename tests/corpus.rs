@@ -1,0 +1,151 @@
+//! Real input: all of `../shared/corpus` (1,636 files from 12 public projects).
+
+use std::path::{Path, PathBuf};
+
+use kplint::{check, Options};
+
+fn corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    // Loud, not silent: a missing corpus fails unless the developer opts out explicitly.
+    assert!(
+        std::env::var_os("KPLINT_SKIP_CORPUS").is_some(),
+        "../shared/corpus is missing: the corpus tests can't run. Put the corpus beside the \
+         repository, or set KPLINT_SKIP_CORPUS=1 to skip them knowingly."
+    );
+    eprintln!(
+        "WARNING: KPLINT_SKIP_CORPUS is set and ../shared/corpus is missing: corpus tests SKIPPED"
+    );
+    None
+}
+
+fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("readable")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            manifest_files(&p, out);
+        } else if kplint::source::discover::is_manifest_name(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// The files `corpus/README.md` lists as invalid YAML upstream.
+const BROKEN: &[&str] = &[
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/configuring-the-gateway/llm-gateway.yaml",
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/configuring-the-gateway/llm-httproute.yaml",
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/preparing-the-model/hdml-static-pv-pvc.yaml",
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/preparing-the-model/llm-service.yaml",
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/preparing-the-model/producer-job.yaml",
+    "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/preparing-the-model/vllm-gemma-deployment.yaml",
+    "longhorn+longhorn/dev/scale-test/statefulset.yaml",
+];
+
+#[test]
+fn the_whole_corpus_is_linted_and_nothing_is_lost() {
+    let Some(dir) = corpus() else { return };
+    let root = dir.to_string_lossy().to_string();
+    let run = check(
+        &[root.clone()],
+        &globset::GlobSet::empty(),
+        None,
+        &Options::default(),
+    )
+    .expect("corpus discoverable");
+    let report = run.report;
+
+    // Every manifest file on disk was read.
+    let mut on_disk = Vec::new();
+    manifest_files(&dir, &mut on_disk);
+    assert_eq!(report.summary.files, on_disk.len(), "files discovered");
+    assert_eq!(report.files.len(), report.counts.len());
+
+    // Every file is either linted (holds a document) or named in a diagnostic.
+    for (file, counts) in report.files.iter().zip(&report.counts) {
+        let named = report.diagnostics.iter().any(|d| d.file == file.id);
+        assert!(
+            counts.documents > 0 || named,
+            "{} was neither linted nor reported",
+            file.name
+        );
+    }
+
+    // The counts add up.
+    let s = &report.summary;
+    assert_eq!(
+        s.documents,
+        report.counts.iter().map(|c| c.documents).sum::<usize>()
+    );
+    assert_eq!(
+        s.objects,
+        report.counts.iter().map(|c| c.objects).sum::<usize>()
+    );
+    assert_eq!(
+        s.not_objects,
+        report.counts.iter().map(|c| c.not_objects).sum::<usize>()
+    );
+    assert_eq!(s.error + s.warning + s.info, report.diagnostics.len());
+    assert!(s.unknown_kinds <= s.objects);
+    assert!(s.objects > 2500, "objects: {}", s.objects);
+
+    // Exactly the seven upstream-broken files are invalid YAML, once each.
+    let mut invalid: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "invalid-yaml")
+        .map(|d| {
+            let name = &report.files[d.file as usize].name;
+            name.strip_prefix(&format!("{}/", root.trim_end_matches('/')))
+                .unwrap_or(name)
+                .to_string()
+        })
+        .collect();
+    invalid.sort();
+    let mut expected: Vec<String> = BROKEN.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(invalid, expected);
+
+    // The tab after a value is valid YAML (kubectl reads it): the file parses to objects.
+    let tab = report
+        .files
+        .iter()
+        .position(|f| f.name.ends_with("ai-ml/vllm-tpu/vllm-llama3-70b.yaml"))
+        .expect("tab file present");
+    assert!(report.counts[tab].objects > 0);
+    assert!(report
+        .diagnostics
+        .iter()
+        .all(|d| !(d.file as usize == tab && d.rule == "invalid-yaml")));
+}
+
+#[test]
+fn every_corpus_diagnostic_points_inside_its_file() {
+    let Some(dir) = corpus() else { return };
+    let run = check(
+        &[dir.to_string_lossy().to_string()],
+        &globset::GlobSet::empty(),
+        None,
+        &Options::default(),
+    )
+    .expect("corpus discoverable");
+    for d in &run.report.diagnostics {
+        let file = &run.report.files[d.file as usize];
+        assert!(
+            d.span.end as usize <= file.text.len(),
+            "{}: span past the end",
+            file.name
+        );
+        assert!(
+            file.text.is_char_boundary(d.span.start as usize),
+            "{}: span start splits a character",
+            file.name
+        );
+        assert!(!d.message.is_empty());
+    }
+}
