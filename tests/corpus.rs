@@ -52,7 +52,7 @@ fn the_whole_corpus_is_linted_and_nothing_is_lost() {
     let Some(dir) = corpus() else { return };
     let root = dir.to_string_lossy().to_string();
     let run = check(
-        &[root.clone()],
+        std::slice::from_ref(&root),
         &globset::GlobSet::empty(),
         None,
         &Options::default(),
