@@ -16,6 +16,12 @@ fn readme_lists_every_rule() {
 fn readme_test_command_is_what_ci_runs() {
     let readme = include_str!("../README.md");
     let ci = include_str!("../.ci/run");
-    assert!(readme.contains("cargo test "), "README gives the test command");
-    assert!(ci.lines().any(|l| l.trim() == "cargo test"), ".ci/run runs cargo test");
+    assert!(
+        readme.contains("cargo test "),
+        "README gives the test command"
+    );
+    assert!(
+        ci.lines().any(|l| l.trim() == "cargo test"),
+        ".ci/run runs cargo test"
+    );
 }
