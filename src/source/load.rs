@@ -72,22 +72,21 @@ pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Opt
     if let Some(text) = decode_utf16(&bytes) {
         return (SourceFile::new(id, name, &text), None);
     }
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let prefix = String::from_utf8_lossy(bytes.get(..nul).unwrap_or(&[])).into_owned();
+        let file = SourceFile::new(id, name, &prefix);
+        let at = super::file::to_u32(file.text.len());
+        return (
+            file,
+            Some(LoadProblem {
+                span: Span::new(at, at),
+                message: format!("binary file: a NUL byte at byte {nul}, so it is not YAML text"),
+                unreadable: false,
+            }),
+        );
+    }
     match String::from_utf8(bytes) {
-        Ok(text) => {
-            if let Some(nul) = text.find('\0') {
-                let file = SourceFile::new(id, name, &text[..nul]);
-                let at = super::file::to_u32(file.text.len());
-                return (
-                    file,
-                    Some(LoadProblem {
-                        span: Span::new(at, at),
-                        message: "binary file: it contains a NUL byte, so it is not YAML".into(),
-                        unreadable: false,
-                    }),
-                );
-            }
-            (SourceFile::new(id, name, &text), None)
-        }
+        Ok(text) => (SourceFile::new(id, name, &text), None),
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();

@@ -1,0 +1,272 @@
+//! kplint's benchmark: generated corpora of 1k, 10k and 100k documents; parse-only against the
+//! full lint at 1 and 2 threads; one small file through the whole process.
+//!
+//! Run it with `scripts/bench` (builds release, then runs this). Each measurement runs in a
+//! fresh child process, so peak memory (VmHWM) is the measurement's own.
+
+mod generate;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Child: one measurement, printed as `wall_ms peak_kb documents`.
+fn child(mode: &str, threads: usize, dir: &str) {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("thread pool");
+    let start = Instant::now();
+    let documents = pool.install(|| match mode {
+        "events" => {
+            let found = kplint::source::discover::discover(
+                &[dir.to_string()],
+                &globset::GlobSet::empty(),
+                None,
+            )
+            .expect("discover");
+            found
+                .inputs
+                .par_iter()
+                .map(|input| {
+                    let (file, _) = kplint::load_input(0, input);
+                    let mut parser = saphyr_parser::Parser::new_from_str(&file.text);
+                    let mut docs = 0;
+                    while let Some(Ok((ev, _))) = parser.next_event() {
+                        if matches!(ev, saphyr_parser::Event::DocumentStart(_)) {
+                            docs += 1;
+                        }
+                    }
+                    docs
+                })
+                .sum::<usize>()
+        }
+        "tree" => {
+            let found = kplint::source::discover::discover(
+                &[dir.to_string()],
+                &globset::GlobSet::empty(),
+                None,
+            )
+            .expect("discover");
+            found
+                .inputs
+                .par_iter()
+                .map(|input| {
+                    let (file, _) = kplint::load_input(0, input);
+                    kplint::source::tree::parse(&file).documents.len()
+                })
+                .sum::<usize>()
+        }
+        _ => {
+            let run = kplint::check(
+                &[dir.to_string()],
+                &globset::GlobSet::empty(),
+                None,
+                &kplint::Options::default(),
+            )
+            .expect("lint");
+            let json = kplint::report::json::render(&run.report);
+            std::hint::black_box(json.len());
+            run.report.summary.documents
+        }
+    });
+    let wall = start.elapsed().as_secs_f64() * 1000.0;
+    println!("{wall:.1} {} {documents}", peak_kb());
+}
+
+struct Sample {
+    wall_ms: f64,
+    peak_kb: u64,
+}
+
+fn measure(exe: &Path, mode: &str, threads: usize, dir: &Path, runs: usize) -> Sample {
+    let mut walls = Vec::new();
+    let mut peak = 0;
+    for _ in 0..runs {
+        let out = Command::new(exe)
+            .args(["child", mode, &threads.to_string()])
+            .arg(dir)
+            .output()
+            .expect("child runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut parts = text.split_whitespace();
+        let wall: f64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .expect("wall time");
+        let kb: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+        walls.push(wall);
+        peak = peak.max(kb);
+    }
+    walls.sort_by(|a, b| a.total_cmp(b));
+    Sample {
+        wall_ms: walls[walls.len() / 2],
+        peak_kb: peak,
+    }
+}
+
+fn corpus(root: &Path, documents: usize) -> (PathBuf, generate::Generated) {
+    let dir = root.join(format!("docs-{documents}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let made = generate::generate(&dir, documents, 42).expect("generate corpus");
+    (dir, made)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("child") {
+        child(&args[2], args[3].parse().expect("threads"), &args[4]);
+        return;
+    }
+    let mut sizes = vec![1_000usize, 10_000, 100_000];
+    let mut runs = 3;
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--sizes" => {
+                sizes = args[i + 1]
+                    .split(',')
+                    .map(|s| s.parse().expect("size"))
+                    .collect();
+                i += 1;
+            }
+            "--runs" => {
+                runs = args[i + 1].parse().expect("runs");
+                i += 1;
+            }
+            other => panic!("unknown argument {other}; use --sizes 1000,10000 --runs 3"),
+        }
+        i += 1;
+    }
+    let exe = std::env::current_exe().expect("own path");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
+    println!("kplint benchmark: median of {runs} runs, each in a fresh process\n");
+    println!(
+        "{:>7} {:>6} {:>3} | {:>9} {:>9} {:>9} | {:>5} {:>5} | {:>9} {:>7} | {:>8} {:>8}",
+        "docs",
+        "MB",
+        "thr",
+        "events ms",
+        "tree ms",
+        "lint ms",
+        "lint/",
+        "lint/",
+        "docs/s",
+        "MB/s",
+        "peak MB",
+        "budget"
+    );
+    println!(
+        "{:>7} {:>6} {:>3} | {:>9} {:>9} {:>9} | {:>5} {:>5} | {:>9} {:>7} | {:>8} {:>8}",
+        "", "", "", "", "", "", "evts", "tree", "(lint)", "(lint)", "(lint)", "MB"
+    );
+    let mut lint_at: Vec<(usize, usize, f64)> = Vec::new();
+    for &n in &sizes {
+        let (dir, made) = corpus(&root, n);
+        let mb = made.bytes as f64 / 1e6;
+        eprintln!(
+            "generated {} documents in {} files ({mb:.1} MB)",
+            made.documents, made.files
+        );
+        for threads in [1, 2] {
+            let events = measure(&exe, "events", threads, &dir, runs);
+            let tree = measure(&exe, "tree", threads, &dir, runs);
+            let lint = measure(&exe, "lint", threads, &dir, runs);
+            let budget_mb = 2.0 * mb + 30.0;
+            println!(
+                "{:>7} {:>6.1} {:>3} | {:>9.0} {:>9.0} {:>9.0} | {:>5.2} {:>5.2} | {:>9.0} {:>7.1} | {:>8.1} {:>8.1}",
+                made.documents,
+                mb,
+                threads,
+                events.wall_ms,
+                tree.wall_ms,
+                lint.wall_ms,
+                lint.wall_ms / events.wall_ms,
+                lint.wall_ms / tree.wall_ms,
+                made.documents as f64 / (lint.wall_ms / 1000.0),
+                mb / (lint.wall_ms / 1000.0),
+                lint.peak_kb as f64 / 1024.0,
+                budget_mb
+            );
+            lint_at.push((n, threads, lint.wall_ms));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    println!();
+    for threads in [1, 2] {
+        let at = |n: usize| {
+            lint_at
+                .iter()
+                .find(|(s, t, _)| *s == n && *t == threads)
+                .map(|x| x.2)
+        };
+        for pair in sizes.windows(2) {
+            if let (Some(a), Some(b)) = (at(pair[0]), at(pair[1])) {
+                println!(
+                    "growth {}→{} docs at {threads} thread(s): {:.2}× time for {:.0}× work",
+                    pair[0],
+                    pair[1],
+                    b / a,
+                    pair[1] as f64 / pair[0] as f64
+                );
+            }
+        }
+    }
+
+    let cross_dir = root.join("cross");
+    let _ = std::fs::remove_dir_all(&cross_dir);
+    let cross = generate::generate_cross(&cross_dir, 10_000).expect("cross corpus");
+    let c = measure(&exe, "lint", 2, &cross_dir, runs);
+    let t = measure(&exe, "tree", 2, &cross_dir, runs);
+    println!(
+        "\ncross-object: 10,000 Services × 10,000 Deployments in one namespace ({} documents): lint {:.0} ms, tree-parse {:.0} ms ({:.2}×), 2 threads",
+        cross.documents, c.wall_ms, t.wall_ms, c.wall_ms / t.wall_ms
+    );
+    let _ = std::fs::remove_dir_all(&cross_dir);
+
+    let bin = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .map(|p| p.join("kplint"))
+        .expect("target dir");
+    let small = root.join("small.yaml");
+    std::fs::write(&small, include_str!("../shop/redis.yaml")).expect("small file");
+    if bin.is_file() {
+        let mut walls = Vec::new();
+        for _ in 0..30 {
+            let start = Instant::now();
+            let _ = Command::new(&bin)
+                .arg("check")
+                .arg(&small)
+                .output()
+                .expect("kplint runs");
+            walls.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        walls.sort_by(|a, b| a.total_cmp(b));
+        println!(
+            "whole process, one small file ({}): median {:.1} ms, max {:.1} ms over 30 runs",
+            bin.display(),
+            walls[walls.len() / 2],
+            walls[walls.len() - 1]
+        );
+    } else {
+        println!(
+            "whole process: {} not built (run scripts/bench, which builds it)",
+            bin.display()
+        );
+    }
+}
