@@ -338,10 +338,13 @@ impl Cx<'_> {
                 Err(err) => err,
             };
             let path = field_path(err.path());
+            if seen.contains(&path) {
+                // Dropping the field did not help (an item of a list): stop here.
+                break;
+            }
             let missing = err.inner().to_string().starts_with("missing field");
             errors.push(self.type_error(obj, &path, &err.inner().to_string()));
-            if missing || path.0.is_empty() || seen.contains(&path) || !null_out(&mut value, &path)
-            {
+            if missing || path.0.is_empty() || !drop_field(&mut value, &path) {
                 break;
             }
             seen.push(path);
@@ -467,10 +470,14 @@ fn field_path(p: &serde_path_to_error::Path) -> FieldPath {
     path
 }
 
-/// Replaces the value at `path` with null; false when the path is not there.
-fn null_out(value: &mut Value, path: &FieldPath) -> bool {
+/// Removes the field at `path` (a list item becomes null, keeping later indices); false when
+/// the path is not there.
+fn drop_field(value: &mut Value, path: &FieldPath) -> bool {
+    let Some((last, parents)) = path.0.split_last() else {
+        return false;
+    };
     let mut cur = value;
-    for seg in &path.0 {
+    for seg in parents {
         cur = match (seg, cur) {
             (Segment::Key(k), Value::Object(m)) => match m.get_mut(k) {
                 Some(v) => v,
@@ -483,8 +490,17 @@ fn null_out(value: &mut Value, path: &FieldPath) -> bool {
             _ => return false,
         };
     }
-    *cur = Value::Null;
-    true
+    match (last, cur) {
+        (Segment::Key(k), Value::Object(m)) => m.remove(k).is_some(),
+        (Segment::Index(i), Value::Array(a)) => match a.get_mut(*i) {
+            Some(v) => {
+                *v = Value::Null;
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
 }
 
 /// serde's message without its internal type names.
