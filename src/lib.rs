@@ -3,6 +3,19 @@
 //! The pipeline runs in one direction: discover → parse → decode → index → rules → report.
 //! [`check`] runs it on paths; [`lint_sources`] on in-memory texts (tests, fuzzing, editors).
 
+// Input comes from untrusted pull requests: library code never unwraps, indexes or slices in
+// ways that can panic. Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        clippy::panic
+    )
+)]
+
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -23,11 +23,11 @@ impl FieldPath {
         while !rest.is_empty() {
             if let Some(after) = rest.strip_prefix("[\"") {
                 let end = after.find("\"]").unwrap_or(after.len());
-                segs.push(Segment::Key(after[..end].to_string()));
+                segs.push(Segment::Key(after.get(..end).unwrap_or(after).to_string()));
                 rest = after.get(end + 2..).unwrap_or("");
             } else if let Some(after) = rest.strip_prefix('[') {
                 let end = after.find(']').unwrap_or(after.len());
-                if let Ok(i) = after[..end].parse() {
+                if let Ok(i) = after.get(..end).unwrap_or(after).parse() {
                     segs.push(Segment::Index(i));
                 }
                 rest = after.get(end + 1..).unwrap_or("");
@@ -35,8 +35,9 @@ impl FieldPath {
                 rest = after;
             } else {
                 let end = rest.find(['.', '[']).unwrap_or(rest.len());
-                segs.push(Segment::Key(rest[..end].to_string()));
-                rest = &rest[end..];
+                let (key, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
+                segs.push(Segment::Key(key.to_string()));
+                rest = tail;
             }
         }
         FieldPath(segs)

@@ -114,10 +114,14 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
         _ => return None,
     };
     let units = body.chunks_exact(2).map(|c| {
+        let pair = [
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ];
         if le {
-            u16::from_le_bytes([c[0], c[1]])
+            u16::from_le_bytes(pair)
         } else {
-            u16::from_be_bytes([c[0], c[1]])
+            u16::from_be_bytes(pair)
         }
     });
     Some(

@@ -114,9 +114,9 @@ pub fn resolve_plain(text: &str) -> Resolved<'_> {
 
 /// Go's `strconv.ParseInt(s, 0, 64)`: sign, then `0x`, `0o`, `0b`, a leading `0` (octal) or decimal.
 fn parse_go_int(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
+    let (neg, body) = match (s.strip_prefix('-'), s.strip_prefix('+')) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
         _ => (false, s),
     };
     let magnitude = parse_go_magnitude(body)?;
@@ -142,11 +142,12 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
         return None;
     }
     let lower = body.get(..2).map(str::to_ascii_lowercase);
+    let after_prefix = body.get(2..).unwrap_or("");
     let (digits, radix) = match lower.as_deref() {
-        Some("0x") => (&body[2..], 16),
-        Some("0o") => (&body[2..], 8),
-        Some("0b") => (&body[2..], 2),
-        _ if body.len() > 1 && body.starts_with('0') => (&body[1..], 8),
+        Some("0x") => (after_prefix, 16),
+        Some("0o") => (after_prefix, 8),
+        Some("0b") => (after_prefix, 2),
+        _ if body.len() > 1 && body.starts_with('0') => (body.get(1..).unwrap_or(""), 8),
         _ => (body, 10),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -157,42 +158,28 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
 
 /// go-yaml's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
 fn is_yaml_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'-' | b'+')) {
-        i += 1;
-    }
-    let int_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let int_digits = i - int_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if int_digits == 0 && i == frac_start {
+    let mut rest = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let digits = |r: &str| r.bytes().take_while(u8::is_ascii_digit).count();
+    let int_digits = digits(rest);
+    rest = rest.get(int_digits..).unwrap_or("");
+    if let Some(after_dot) = rest.strip_prefix('.') {
+        let frac_digits = digits(after_dot);
+        if int_digits == 0 && frac_digits == 0 {
             return false;
         }
+        rest = after_dot.get(frac_digits..).unwrap_or("");
     } else if int_digits == 0 {
         return false;
     }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        i += 1;
-        if i < b.len() && (b[i] == b'-' || b[i] == b'+') {
-            i += 1;
-        }
-        let exp_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == exp_start {
+    if let Some(exp) = rest.strip_prefix(['e', 'E']) {
+        let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+        let exp_digits = digits(exp);
+        if exp_digits == 0 {
             return false;
         }
+        rest = exp.get(exp_digits..).unwrap_or("");
     }
-    i == b.len()
+    rest.is_empty()
 }
 
 /// The JSON object key kubectl produces for a scalar mapping key.

@@ -156,7 +156,10 @@ impl Tree {
             _ => (0, 0),
         };
         let pairs = self.children.get(start..start + 2 * len).unwrap_or(&[]);
-        pairs.chunks_exact(2).map(|p| (p[0], p[1]))
+        pairs.chunks_exact(2).filter_map(|p| match p {
+            [k, v] => Some((*k, *v)),
+            _ => None,
+        })
     }
 
     /// The items of a sequence (after aliases); empty for other nodes.
@@ -390,7 +393,7 @@ fn quoted_span(text: &str, span: Span, double: bool) -> Span {
     let Some(open) = body.find(quote) else {
         return span;
     };
-    let mut chars = body[open + 1..].char_indices().peekable();
+    let mut chars = body.get(open + 1..).unwrap_or("").char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if double && c == '\\' {
             chars.next();
@@ -572,16 +575,18 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) {
     let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
         .chunks_exact(2)
         .filter_map(|p| {
-            let s = tree.scalar(p[0])?;
+            let key = *p.first()?;
+            let s = tree.scalar(key)?;
             if is_merge_key(&s) {
                 return None;
             }
-            Some((p[0], key_string(s.text, s.style, s.tag)))
+            Some((key, key_string(s.text, s.style, s.tag)))
         })
         .collect();
     if keys.len() <= 16 {
         for (i, (id, k)) in keys.iter().enumerate() {
-            if let Some((first, _)) = keys[..i].iter().find(|(_, other)| other == k) {
+            let earlier = keys.get(..i).unwrap_or(&[]);
+            if let Some((first, _)) = earlier.iter().find(|(_, other)| other == k) {
                 out.push((*first, *id));
             }
         }
