@@ -612,6 +612,35 @@ mod tests {
         bad_at(", * * * *", ",");
     }
 
+    /// The text a schedule diagnostic points at, for a CronJob with this `schedule:` line.
+    fn pointed(schedule_line: &str) -> String {
+        let yaml = format!(
+            "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n{schedule_line}\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: w\n              image: w:1\n"
+        );
+        let report = crate::lint_sources(
+            vec![("c.yaml".to_string(), yaml.clone().into_bytes())],
+            &crate::Options::default(),
+        );
+        let d = report
+            .diagnostics
+            .iter()
+            .find(|d| d.rule == RULE.id)
+            .expect("a schedule finding");
+        yaml[d.span.start as usize..d.span.end as usize].to_string()
+    }
+
+    #[test]
+    fn points_inside_the_string_when_written_verbatim() {
+        assert_eq!(pointed("  schedule: 0 0 * * 7"), "7");
+        assert_eq!(pointed("  schedule: \"0 24 * * *\""), "24");
+        assert_eq!(pointed("  schedule: '0 0 * 13 *'"), "13");
+        // Escapes change the length: the whole value is reported.
+        assert_eq!(
+            pointed("  schedule: \"0 0 * * \\x37\""),
+            "\"0 0 * * \\x37\""
+        );
+    }
+
     #[test]
     fn time_zones() {
         assert!(validate_time_zone("Etc/UTC").is_ok());

@@ -79,12 +79,12 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 let path = format!("{base}.{list}[{ci}].env[{ei}].valueFrom");
-                let whom = format!(
-                    "{} container \"{}\" env {}",
-                    obj.display(),
-                    c.name,
-                    env.name
-                );
+                let kind = if list == "containers" {
+                    "container"
+                } else {
+                    "init container"
+                };
+                let whom = format!("{} {kind} \"{}\" env {}", obj.display(), c.name, env.name);
                 if let Some(f) = &from.field_ref {
                     check_field(obj, f, Place::Env, &format!("{path}.fieldRef"), &whom, out);
                 }
@@ -228,14 +228,19 @@ fn check_field(
                 format!("read {fp} through an env var's valueFrom.fieldRef"),
             ),
         }
-    } else if fp.contains("[\"") || fp.contains("[") {
+    } else if fp.contains('[') {
+        let fixed = fp.replace("[\"", "['").replace("\"]", "']");
         (
-            format!("\"{fp}\" is not a valid field path"),
-            "write the key as a single-quoted subscript: metadata.labels['<key>']".to_string(),
+            "a subscript must be written in single quotes".to_string(),
+            format!("write {fixed}"),
         )
     } else {
+        let place_name = match place {
+            Place::Env => "an env var",
+            Place::Volume => "a downwardAPI volume file",
+        };
         (
-            format!("{fp} is not a Pod field the downward API exposes"),
+            format!("{fp} is not a field the downward API can put in {place_name}"),
             allowed_help(place),
         )
     };
@@ -324,7 +329,13 @@ fn check_resource(
                     "{whom} reads the resources of container \"{name}\", which the Pod does not have: the kubelet can't resolve it and the Pod fails to start"
                 ),
             )
-            .help(format!("name one of the Pod's containers: {}", names.join(", "))),
+            .help(match place {
+                Place::Env => format!(
+                    "name one of the Pod's containers ({}), or remove containerName to read this container's own resources",
+                    names.join(", ")
+                ),
+                Place::Volume => format!("name one of the Pod's containers: {}", names.join(", ")),
+            }),
         );
     }
 }
