@@ -148,7 +148,7 @@ impl Object {
     pub fn locate_within(&self, path: &str, range: std::ops::Range<usize>) -> Location {
         let whole = self.locate(path);
         let r = resolve_path(&self.tree, self.root, &FieldPath::parse(path).0);
-        if !r.complete || range.start > range.end {
+        if !r.complete || range.start >= range.end {
             return whole;
         }
         let Some(s) = self.tree.scalar(r.value) else {

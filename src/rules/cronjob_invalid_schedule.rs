@@ -66,8 +66,11 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
 /// Why a schedule is rejected, and which bytes of it are at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CronError {
+    /// The bytes of the schedule at fault (empty for an empty schedule).
     pub range: Range<usize>,
+    /// What is wrong, to follow "the API server rejects it: ".
     pub message: String,
+    /// How to fix it.
     pub help: String,
 }
 
@@ -634,6 +637,7 @@ mod tests {
         assert_eq!(pointed("  schedule: 0 0 * * 7"), "7");
         assert_eq!(pointed("  schedule: \"0 24 * * *\""), "24");
         assert_eq!(pointed("  schedule: '0 0 * 13 *'"), "13");
+        assert_eq!(pointed("  schedule: \"\""), "\"\"");
         // Escapes change the length: the whole value is reported.
         assert_eq!(
             pointed("  schedule: \"0 0 * * \\x37\""),
