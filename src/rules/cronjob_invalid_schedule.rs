@@ -470,15 +470,47 @@ fn validate_time_zone(tz: &str) -> Result<(), (String, String)> {
     if chrono_tz::Tz::from_str(tz).is_ok() {
         return Ok(());
     }
-    let close = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|z| z.name())
-        .find(|n| n.eq_ignore_ascii_case(tz) || n.eq_ignore_ascii_case(&tz.replace(' ', "_")));
+    let wanted = tz.replace(' ', "_").to_ascii_lowercase();
+    // Only reached for a bad zone, so a scan of the ~600 names is cheap; zone names are short,
+    // so anything long is not worth the quadratic comparison.
+    let close = (wanted.len() <= 64)
+        .then(|| {
+            chrono_tz::TZ_VARIANTS
+                .iter()
+                .map(|z| {
+                    (
+                        edit_distance(&z.name().to_ascii_lowercase(), &wanted),
+                        z.name(),
+                    )
+                })
+                .filter(|(d, _)| *d <= 2)
+                .min()
+        })
+        .flatten();
     let help = match close {
-        Some(name) => format!("write `{name}` (zone names are case-sensitive)"),
+        Some((0, name)) => format!("write `{name}` (zone names are case-sensitive)"),
+        Some((_, name)) => format!("did you mean `{name}`?"),
         None => iana.to_string(),
     };
     Err(("it is not an IANA time zone name".to_string(), help))
+}
+
+/// Levenshtein distance between two strings, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = Vec::with_capacity(b.len() + 1);
+        cur.push(i + 1);
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -656,6 +688,10 @@ mod tests {
         assert!(validate_time_zone("Mars/Olympus").is_err());
         let (_, help) = validate_time_zone("america/new_york").unwrap_err();
         assert!(help.contains("America/New_York"), "{help}");
+        let (_, help) = validate_time_zone("Europe/Berln").unwrap_err();
+        assert!(help.contains("`Europe/Berlin`"), "{help}");
+        let (_, help) = validate_time_zone("Mars/Olympus").unwrap_err();
+        assert!(help.contains("IANA"), "{help}");
     }
 
     #[test]
