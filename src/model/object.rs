@@ -16,7 +16,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 use super::legacy::LegacyIngress;
 use super::location::{resolve_path, FieldPath, Location};
-use crate::source::{FileId, NodeId, Tree};
+use crate::source::tree::ScalarStyle;
+use crate::source::{FileId, NodeId, Span, Tree};
 
 /// Index of an object in the inventory.
 pub type ObjectId = u32;
@@ -139,6 +140,37 @@ impl Object {
     /// True when the field at `path` is written in the manifest.
     pub fn has(&self, path: &str) -> bool {
         resolve_path(&self.tree, self.root, &FieldPath::parse(path).0).complete
+    }
+
+    /// The bytes `range` of the string value at `path`, when its source text is that string
+    /// verbatim (a plain scalar, or a quoted one without escapes or line folding); otherwise the
+    /// whole value, as [`Object::locate`] gives it.
+    pub fn locate_within(&self, path: &str, range: std::ops::Range<usize>) -> Location {
+        let whole = self.locate(path);
+        let r = resolve_path(&self.tree, self.root, &FieldPath::parse(path).0);
+        if !r.complete || range.start >= range.end {
+            return whole;
+        }
+        let Some(s) = self.tree.scalar(r.value) else {
+            return whole;
+        };
+        // Escapes, folding and aliases all make the source longer than the value, so equal
+        // lengths mean the text is written as is.
+        let span = self.tree.span(r.value);
+        let text_len = s.text.len() as u64;
+        let quote = match s.style {
+            ScalarStyle::Plain => 0,
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => 1,
+            ScalarStyle::Literal | ScalarStyle::Folded => return whole,
+        };
+        if u64::from(span.len()) != text_len + 2 * quote || range.end > s.text.len() {
+            return whole;
+        }
+        let base = span.start + quote as u32;
+        Location {
+            file: self.file,
+            span: Span::new(base + range.start as u32, base + range.end as u32),
+        }
     }
 
     /// The location of a node of this object's tree.

@@ -6,11 +6,20 @@ use crate::model::{Inventory, Location, Object};
 use crate::report::{Diagnostic, Severity};
 
 pub mod bare_pod;
+pub mod cronjob_concurrency_policy;
+pub mod cronjob_invalid_schedule;
+pub mod cronjob_starting_deadline;
+pub mod daemonset_priority_class;
 pub mod daemonset_restart_policy;
+pub mod downward_api_field;
 pub mod duplicate_key;
 pub mod duplicate_object;
+pub mod indexed_job_completions;
+pub mod indexed_job_worker_count;
 pub mod invalid_object;
 pub mod invalid_yaml;
+pub mod job_missing_ttl;
+pub mod job_restart_policy;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -105,7 +114,16 @@ pub const ALL: &[&Rule] = &[
     &duplicate_object::RULE,
     &unreadable_file::RULE,
     &bare_pod::RULE,
+    &job_restart_policy::RULE,
+    &indexed_job_completions::RULE,
+    &indexed_job_worker_count::RULE,
+    &job_missing_ttl::RULE,
+    &cronjob_invalid_schedule::RULE,
+    &cronjob_concurrency_policy::RULE,
+    &cronjob_starting_deadline::RULE,
     &daemonset_restart_policy::RULE,
+    &daemonset_priority_class::RULE,
+    &downward_api_field::RULE,
 ];
 
 /// The rule with this id.

@@ -1,0 +1,60 @@
+//! `cronjob-starting-deadline`: startingDeadlineSeconds unset or too short to be met.
+
+use super::{Check, Pattern, Rule};
+use crate::model::{Inventory, Object, Typed};
+use crate::report::{Diagnostic, Severity};
+
+/// A CronJob without startingDeadlineSeconds, or with one below 10 seconds.
+pub const RULE: Rule = Rule {
+    id: "cronjob-starting-deadline",
+    severity: Severity::Warning,
+    pattern: Pattern::PeriodicJob,
+    summary: "A CronJob whose startingDeadlineSeconds is unset (100 missed runs stop it) or below 10 (runs may never start).",
+    doc: include_str!("../../rules/cronjob-starting-deadline.md"),
+    check: Check::Object(check),
+};
+
+fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+    let Typed::CronJob(cj) = &obj.typed else {
+        return;
+    };
+    let Some(spec) = &cj.spec else { return };
+    let path = "spec.startingDeadlineSeconds";
+    let help = "set spec.startingDeadlineSeconds to how late a run may still start, at least 10 (e.g. 200)";
+    match spec.starting_deadline_seconds {
+        None => out.push(
+            RULE.at(
+                obj,
+                path,
+                format!(
+                    "{} does not set startingDeadlineSeconds: if the controller misses more than 100 schedules (controller down, cluster paused), it stops scheduling the CronJob and logs an error",
+                    obj.display()
+                ),
+            )
+            .help(help),
+        ),
+        Some(n) if n < 0 => out.push(
+            RULE.at(
+                obj,
+                path,
+                format!(
+                    "{} sets startingDeadlineSeconds: {n}; the API server rejects a negative deadline",
+                    obj.display()
+                ),
+            )
+            .help(help),
+        ),
+        Some(n) if n < 10 => out.push(
+            RULE.at(
+                obj,
+                path,
+                format!(
+                    "{} sets startingDeadlineSeconds: {n}; the CronJob controller checks schedules about every 10 seconds, so a run can miss its deadline and never start",
+                    obj.display()
+                ),
+            )
+            .help(help),
+        ),
+        Some(_) => {}
+    }
+}
