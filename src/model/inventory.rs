@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
+use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed};
-use super::selector::Selector;
-use super::workload::{is_replicated, pod_template, written_replicas};
+use super::selector::{Labels, Selector};
+use super::workload::{is_replicated, pod_template, runtime_label_kinds, written_replicas};
 use crate::source::SourceFile;
 
 /// The range of Pods a workload can run at once.
@@ -144,6 +145,68 @@ impl Inventory {
             .collect()
     }
 
+    /// Objects in namespace `ns` whose Pods a Service selector (a plain map) can select at run
+    /// time. A selector key that controllers add to Pods at run time
+    /// ([`RUNTIME_POD_LABELS`](super::workload::RUNTIME_POD_LABELS), e.g.
+    /// `statefulset.kubernetes.io/pod-name`) matches a template that does not write it when the
+    /// template's kind is one whose Pods get that label; a template that writes it must match.
+    pub fn pods_selected_by<'a>(&'a self, ns: &str, selector: &Labels) -> Vec<&'a Object> {
+        let written: Labels = selector
+            .iter()
+            .filter(|(k, _)| runtime_label_kinds(k).is_none())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let base = if written.is_empty() {
+            Selector::Everything
+        } else {
+            Selector::from_map(Some(&written))
+        };
+        let mut found = self.templates_matching(ns, &base);
+        found.retain(|o| {
+            let empty = Labels::new();
+            let labels = pod_template(o).and_then(|t| t.labels).unwrap_or(&empty);
+            selector.iter().all(|(k, v)| match labels.get(k) {
+                Some(have) => have == v,
+                None => {
+                    runtime_label_kinds(k).is_some_and(|kinds| kinds.contains(&o.kind.as_str()))
+                }
+            })
+        });
+        found
+    }
+
+    /// The custom resources (objects of a group Kubernetes does not serve), per namespace.
+    /// Computed per call: call it once per rule, not per object.
+    pub fn custom_resources(&self) -> CustomResources<'_> {
+        let mut by_ns: HashMap<&str, Vec<(String, &str)>> = HashMap::new();
+        let mut groups: Vec<&str> = Vec::new();
+        for o in &self.objects {
+            if !matches!(o.typed, Typed::Unknown) {
+                continue;
+            }
+            // A CustomResourceDefinition is named `<plural>.<group>`.
+            if o.kind == "CustomResourceDefinition" && o.group() == "apiextensions.k8s.io" {
+                if let Some((_, group)) = o.name.as_deref().and_then(|n| n.split_once('.')) {
+                    groups.push(group);
+                }
+                continue;
+            }
+            if is_builtin_group(o.group()) {
+                continue;
+            }
+            groups.push(o.group());
+            if let (Some(ns), Some(name)) = (o.namespace.as_deref(), o.name.as_deref()) {
+                by_ns
+                    .entry(ns)
+                    .or_default()
+                    .push((o.kind.to_ascii_lowercase(), name));
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        CustomResources { by_ns, groups }
+    }
+
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
     pub fn hpas_for<'a>(&'a self, obj: &Object) -> impl Iterator<Item = &'a Object> + 'a {
         let key = (
@@ -208,5 +271,43 @@ fn hpa_target(obj: &Object) -> Option<(String, String)> {
             Some((r.kind.clone(), r.name.clone()))
         }
         _ => None,
+    }
+}
+
+/// The custom resources of an inventory: per namespace as (lower-case kind, name), and the API
+/// groups of all custom resources and CustomResourceDefinitions.
+#[derive(Debug, Default)]
+pub struct CustomResources<'a> {
+    by_ns: HashMap<&'a str, Vec<(String, &'a str)>>,
+    groups: Vec<&'a str>,
+}
+
+impl CustomResources<'_> {
+    /// True when `value` (a Service name, or a label value of a selector) in namespace `ns` looks
+    /// made by an operator from one of its custom resources, which the inputs then cannot show:
+    /// operators name what they create after the resource (ECK's `kibana-kb-http`, Strimzi's
+    /// `my-cluster-kafka-bootstrap`, prometheus-operator's `prometheus-operated`, Pods labelled
+    /// `app.kubernetes.io/instance: main` for an Alertmanager `main`).
+    pub fn may_create(&self, ns: &str, value: &str) -> bool {
+        self.by_ns.get(ns).is_some_and(|crs| {
+            crs.iter().any(|(kind, name)| {
+                value == *name
+                    || value.starts_with(&format!("{name}-"))
+                    || value.ends_with(&format!("-{name}"))
+                    || value.starts_with(&format!("{kind}-"))
+            })
+        })
+    }
+
+    /// True when a label key's prefix is the domain of a custom resource group of the inputs
+    /// (`longhorn.io/admission-webhook` for `longhorn.io`, `strimzi.io/cluster` for
+    /// `kafka.strimzi.io`): operators put such labels on the Pods they run or adopt, at run time.
+    pub fn owns_label_key(&self, key: &str) -> bool {
+        let Some((prefix, _)) = key.split_once('/') else {
+            return false;
+        };
+        self.groups.iter().any(|g| {
+            *g == prefix || g.ends_with(&format!(".{prefix}")) || prefix.ends_with(&format!(".{g}"))
+        })
     }
 }
