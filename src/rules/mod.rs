@@ -9,8 +9,16 @@ pub mod bare_pod;
 pub mod daemonset_restart_policy;
 pub mod duplicate_key;
 pub mod duplicate_object;
+pub mod ingress_unknown_backend;
 pub mod invalid_object;
 pub mod invalid_yaml;
+pub mod missing_liveness_probe;
+pub mod missing_readiness_probe;
+pub mod nodeport_service;
+pub mod replicaset_without_deployment;
+pub mod service_selects_nothing;
+pub mod service_target_port;
+pub mod service_without_endpoints;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -106,6 +114,14 @@ pub const ALL: &[&Rule] = &[
     &unreadable_file::RULE,
     &bare_pod::RULE,
     &daemonset_restart_policy::RULE,
+    &missing_readiness_probe::RULE,
+    &missing_liveness_probe::RULE,
+    &replicaset_without_deployment::RULE,
+    &service_selects_nothing::RULE,
+    &service_target_port::RULE,
+    &service_without_endpoints::RULE,
+    &ingress_unknown_backend::RULE,
+    &nodeport_service::RULE,
 ];
 
 /// The rule with this id.
