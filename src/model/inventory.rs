@@ -311,3 +311,102 @@ impl CustomResources<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decode::decode_document;
+    use crate::source::tree::parse;
+
+    fn inventory(yaml: &str) -> Inventory {
+        let file = SourceFile::new(0, "t.yaml".to_string(), yaml);
+        let mut objects = Vec::new();
+        for doc in parse(&file).documents {
+            objects.extend(decode_document(0, doc, "default").objects);
+        }
+        Inventory::new(vec![file], objects, "default".to_string())
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const WORKLOADS: &str = "
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: db}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: web, image: web}]}
+";
+
+    fn names(objs: Vec<&Object>) -> Vec<&str> {
+        objs.iter().map(|o| o.name()).collect()
+    }
+
+    #[test]
+    fn runtime_labels_match_only_the_kinds_that_get_them() {
+        let inv = inventory(WORKLOADS);
+        let per_pod = labels(&[
+            ("app", "db"),
+            ("statefulset.kubernetes.io/pod-name", "db-0"),
+        ]);
+        assert_eq!(names(inv.pods_selected_by("default", &per_pod)), ["db"]);
+        let hashed = labels(&[("app", "db"), ("pod-template-hash", "abc")]);
+        assert_eq!(names(inv.pods_selected_by("default", &hashed)), ["web"]);
+        let plain = labels(&[("app", "db")]);
+        assert_eq!(inv.pods_selected_by("default", &plain).len(), 2);
+        let only_runtime = labels(&[("controller-revision-hash", "x")]);
+        assert_eq!(
+            names(inv.pods_selected_by("default", &only_runtime)),
+            ["db"]
+        );
+        assert!(inv.pods_selected_by("other", &plain).is_empty());
+    }
+
+    #[test]
+    fn operator_made_names_and_label_domains() {
+        let inv = inventory(
+            "
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: kafkas.kafka.strimzi.io}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm, namespace: plain}
+",
+        );
+        let crs = inv.custom_resources();
+        assert!(crs.may_create("monitoring", "k8s"));
+        assert!(crs.may_create("monitoring", "prometheus-operated"));
+        assert!(crs.may_create("monitoring", "k8s-web"));
+        assert!(crs.may_create("monitoring", "prometheus-k8s"));
+        assert!(!crs.may_create("monitoring", "grafana"));
+        assert!(!crs.may_create("default", "k8s"));
+        assert!(!crs.may_create("plain", "cm"));
+        assert!(crs.owns_label_key("strimzi.io/cluster"));
+        assert!(crs.owns_label_key("kafka.strimzi.io/name"));
+        assert!(crs.owns_label_key("monitoring.coreos.com/x"));
+        assert!(!crs.owns_label_key("app"));
+        assert!(!crs.owns_label_key("app.kubernetes.io/name"));
+    }
+}
