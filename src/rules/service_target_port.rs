@@ -36,8 +36,8 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         };
         let path = format!("spec.ports[{i}].targetPort");
         let which = match &port.name {
-            Some(n) if !n.is_empty() => format!("port \"{n}\" ({})", port.port),
-            _ => format!("port {}", port.port),
+            Some(n) if !n.is_empty() => format!("{} port \"{n}\" ({})", obj.display(), port.port),
+            _ => format!("{} port {}", obj.display(), port.port),
         };
         if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
             // IntOrString keeps a quoted number a string, and a string targetPort must be an
@@ -47,8 +47,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                     obj,
                     &path,
                     format!(
-                        "{which} of {} has targetPort \"{name}\" written as a string: Kubernetes reads a string targetPort as a port name, not a number, and a port name must contain a letter, so the API server rejects the Service",
-                        obj.display()
+                        "{which} has targetPort \"{name}\" written as a string: Kubernetes reads a string targetPort as a port name, not a number, and a port name must contain a letter, so the API server rejects the Service"
                     ),
                 )
                 .help(format!("write the number without quotes: `targetPort: {name}`")),
@@ -95,7 +94,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             .iter()
             .take(3)
             .map(|(w, other, _)| match other {
-                Some(p) => format!("{} (declares it with protocol {p})", w.display()),
+                Some(p) => format!("{} (which declares \"{name}\" for {p} only)", w.display()),
                 None => w.display(),
             })
             .collect();
@@ -118,8 +117,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                 obj,
                 &path,
                 format!(
-                    "{which} of {} targets the named port \"{name}\", but {problem} {}{more}{tail}: the Service's endpoints for this port leave those Pods out, so its connections never reach them",
-                    obj.display(),
+                    "{which} targets the named port \"{name}\", but {problem} {}{more}{tail}: the Service's endpoints for this port leave those Pods out, so its connections never reach them",
                     listed.join(", ")
                 ),
             )
