@@ -3,6 +3,7 @@
 use k8s_openapi::api::core::v1::{Container, PodSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
+use super::location::FieldPath;
 use super::object::{Object, Typed};
 use super::selector::{InvalidSelector, Labels, Selector};
 
@@ -208,4 +209,27 @@ pub fn service_pod_selector(obj: &Object) -> Option<&Labels> {
 /// the app containers for the Pod's whole life.
 pub fn is_sidecar(c: &Container) -> bool {
     c.restart_policy.as_deref() == Some("Always")
+}
+
+/// The pod template labels as written in the manifest, read from the document tree rather than
+/// the typed view: for an object that failed to decode (`Typed::Invalid`), whose template may
+/// still carry labels that selectors match. Labels that are not scalars are left out.
+pub fn written_template_labels(obj: &Object) -> Labels {
+    let path = match obj.kind.as_str() {
+        "Pod" => "metadata.labels",
+        "CronJob" => "spec.jobTemplate.spec.template.metadata.labels",
+        _ => "spec.template.metadata.labels",
+    };
+    let r = super::location::resolve_path(&obj.tree, obj.root, &FieldPath::parse(path).0);
+    if !r.complete {
+        return Labels::new();
+    }
+    obj.tree
+        .entries(r.value)
+        .filter_map(|(k, v)| {
+            let key = obj.tree.scalar(k)?.key().into_owned();
+            let value = obj.tree.scalar(v)?.key().into_owned();
+            Some((key, value))
+        })
+        .collect()
 }

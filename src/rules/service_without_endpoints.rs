@@ -31,6 +31,12 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         })
         .collect();
     let operated = inv.custom_resources();
+    // An EndpointSlice that failed to decode (reported as invalid-object) may be the one.
+    let unreadable: HashSet<&str> = inv
+        .all_of_kind("EndpointSlice")
+        .filter(|o| matches!(o.typed, Typed::Invalid))
+        .filter_map(|o| o.namespace.as_deref())
+        .collect();
     for svc in inv.all_of_kind("Service") {
         let Typed::Service(s) = &svc.typed else {
             continue;
@@ -52,6 +58,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         // Operators fill in the endpoints of the selector-less Services they make for their
         // custom resources.
         if operated.may_create(ns, name)
+            || unreadable.contains(ns)
             || sliced.contains(&(ns, name))
             || inv.named(ns, "Endpoints", name).next().is_some()
         {
