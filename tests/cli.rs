@@ -225,8 +225,10 @@ fn json_contract_fields_and_positions() {
     ] {
         assert!(v["summary"][key].is_u64(), "summary.{key}");
     }
-    let d = &v["diagnostics"][0];
-    assert_eq!(d["rule"], "daemonset-restart-policy");
+    let d = v["diagnostics"]
+        .as_array()
+        .and_then(|a| a.iter().find(|d| d["rule"] == "daemonset-restart-policy"))
+        .expect("the restart policy finding");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["file"], "-");
     assert_eq!(d["path"], "spec.template.spec.restartPolicy");

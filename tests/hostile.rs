@@ -48,9 +48,8 @@ fn rules_in(v: &Value, file: &str) -> Vec<String> {
 
 /// The good file beside the bad one was linted: its bare Pod is reported.
 fn good_file_linted(v: &Value) {
-    assert_eq!(
-        rules_in(v, "zz-good.yaml"),
-        vec!["bare-pod"],
+    assert!(
+        rules_in(v, "zz-good.yaml").contains(&"bare-pod".to_string()),
         "the good file was not linted: {v}"
     );
 }
@@ -134,7 +133,7 @@ fn utf16_with_bom_is_read() {
         bytes.extend_from_slice(&u.to_le_bytes());
     }
     let (v, _) = lint_beside_good("wide.yaml", &bytes);
-    assert_eq!(rules_in(&v, "wide.yaml"), vec!["bare-pod"]);
+    assert!(rules_in(&v, "wide.yaml").contains(&"bare-pod".to_string()));
     good_file_linted(&v);
 }
 
@@ -145,10 +144,13 @@ fn utf8_bom_and_crlf_keep_positions() {
         GOOD_POD.replace("good", "crlf").replace('\n', "\r\n")
     );
     let (v, _) = lint_beside_good("crlf.yaml", text.as_bytes());
-    assert_eq!(rules_in(&v, "crlf.yaml"), vec!["bare-pod"]);
+    assert!(rules_in(&v, "crlf.yaml").contains(&"bare-pod".to_string()));
     let d = v["diagnostics"]
         .as_array()
-        .and_then(|a| a.iter().find(|d| d["file"] == "crlf.yaml"))
+        .and_then(|a| {
+            a.iter()
+                .find(|d| d["file"] == "crlf.yaml" && d["rule"] == "bare-pod")
+        })
         .expect("diagnostic");
     assert_eq!(d["range"]["start"]["line"], 2);
     assert_eq!(d["range"]["start"]["column"], 7);

@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
+use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed};
-use super::selector::Selector;
-use super::workload::{is_replicated, pod_template, written_replicas};
+use super::selector::{Labels, Selector};
+use super::workload::{is_replicated, pod_template, runtime_label_kinds, written_replicas};
 use crate::source::SourceFile;
 
 /// The range of Pods a workload can run at once.
@@ -144,6 +145,68 @@ impl Inventory {
             .collect()
     }
 
+    /// Objects in namespace `ns` whose Pods a Service selector (a plain map) can select at run
+    /// time. A selector key that controllers add to Pods at run time
+    /// ([`RUNTIME_POD_LABELS`](super::workload::RUNTIME_POD_LABELS), e.g.
+    /// `statefulset.kubernetes.io/pod-name`) matches a template that does not write it when the
+    /// template's kind is one whose Pods get that label; a template that writes it must match.
+    pub fn pods_selected_by<'a>(&'a self, ns: &str, selector: &Labels) -> Vec<&'a Object> {
+        let written: Labels = selector
+            .iter()
+            .filter(|(k, _)| runtime_label_kinds(k).is_none())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let base = if written.is_empty() {
+            Selector::Everything
+        } else {
+            Selector::from_map(Some(&written))
+        };
+        let mut found = self.templates_matching(ns, &base);
+        found.retain(|o| {
+            let empty = Labels::new();
+            let labels = pod_template(o).and_then(|t| t.labels).unwrap_or(&empty);
+            selector.iter().all(|(k, v)| match labels.get(k) {
+                Some(have) => have == v,
+                None => {
+                    runtime_label_kinds(k).is_some_and(|kinds| kinds.contains(&o.kind.as_str()))
+                }
+            })
+        });
+        found
+    }
+
+    /// The custom resources (objects of a group Kubernetes does not serve), per namespace.
+    /// Computed per call: call it once per rule, not per object.
+    pub fn custom_resources(&self) -> CustomResources<'_> {
+        let mut by_ns: HashMap<&str, Vec<(String, &str)>> = HashMap::new();
+        let mut groups: Vec<&str> = Vec::new();
+        for o in &self.objects {
+            if !matches!(o.typed, Typed::Unknown) {
+                continue;
+            }
+            // A CustomResourceDefinition is named `<plural>.<group>`.
+            if o.kind == "CustomResourceDefinition" && o.group() == "apiextensions.k8s.io" {
+                if let Some((_, group)) = o.name.as_deref().and_then(|n| n.split_once('.')) {
+                    groups.push(group);
+                }
+                continue;
+            }
+            if is_builtin_group(o.group()) {
+                continue;
+            }
+            groups.push(o.group());
+            if let (Some(ns), Some(name)) = (o.namespace.as_deref(), o.name.as_deref()) {
+                by_ns
+                    .entry(ns)
+                    .or_default()
+                    .push((o.kind.to_ascii_lowercase(), name));
+            }
+        }
+        groups.sort_unstable();
+        groups.dedup();
+        CustomResources { by_ns, groups }
+    }
+
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
     pub fn hpas_for<'a>(&'a self, obj: &Object) -> impl Iterator<Item = &'a Object> + 'a {
         let key = (
@@ -208,5 +271,142 @@ fn hpa_target(obj: &Object) -> Option<(String, String)> {
             Some((r.kind.clone(), r.name.clone()))
         }
         _ => None,
+    }
+}
+
+/// The custom resources of an inventory: per namespace as (lower-case kind, name), and the API
+/// groups of all custom resources and CustomResourceDefinitions.
+#[derive(Debug, Default)]
+pub struct CustomResources<'a> {
+    by_ns: HashMap<&'a str, Vec<(String, &'a str)>>,
+    groups: Vec<&'a str>,
+}
+
+impl CustomResources<'_> {
+    /// True when `value` (a Service name, or a label value of a selector) in namespace `ns` looks
+    /// made by an operator from one of its custom resources, which the inputs then cannot show:
+    /// operators name what they create after the resource (ECK's `kibana-kb-http`, Strimzi's
+    /// `my-cluster-kafka-bootstrap`, prometheus-operator's `prometheus-operated`, Pods labelled
+    /// `app.kubernetes.io/instance: main` for an Alertmanager `main`).
+    pub fn may_create(&self, ns: &str, value: &str) -> bool {
+        self.by_ns.get(ns).is_some_and(|crs| {
+            crs.iter().any(|(kind, name)| {
+                value == *name
+                    || value.starts_with(&format!("{name}-"))
+                    || value.ends_with(&format!("-{name}"))
+                    || value.starts_with(&format!("{kind}-"))
+            })
+        })
+    }
+
+    /// True when a label key's prefix is the domain of a custom resource group of the inputs
+    /// (`longhorn.io/admission-webhook` for `longhorn.io`, `strimzi.io/cluster` for
+    /// `kafka.strimzi.io`): operators put such labels on the Pods they run or adopt, at run time.
+    pub fn owns_label_key(&self, key: &str) -> bool {
+        let Some((prefix, _)) = key.split_once('/') else {
+            return false;
+        };
+        self.groups.iter().any(|g| {
+            *g == prefix || g.ends_with(&format!(".{prefix}")) || prefix.ends_with(&format!(".{g}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decode::decode_document;
+    use crate::source::tree::parse;
+
+    fn inventory(yaml: &str) -> Inventory {
+        let file = SourceFile::new(0, "t.yaml".to_string(), yaml);
+        let mut objects = Vec::new();
+        for doc in parse(&file).documents {
+            objects.extend(decode_document(0, doc, "default").objects);
+        }
+        Inventory::new(vec![file], objects, "default".to_string())
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const WORKLOADS: &str = "
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: db}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: web, image: web}]}
+";
+
+    fn names(objs: Vec<&Object>) -> Vec<&str> {
+        objs.iter().map(|o| o.name()).collect()
+    }
+
+    #[test]
+    fn runtime_labels_match_only_the_kinds_that_get_them() {
+        let inv = inventory(WORKLOADS);
+        let per_pod = labels(&[
+            ("app", "db"),
+            ("statefulset.kubernetes.io/pod-name", "db-0"),
+        ]);
+        assert_eq!(names(inv.pods_selected_by("default", &per_pod)), ["db"]);
+        let hashed = labels(&[("app", "db"), ("pod-template-hash", "abc")]);
+        assert_eq!(names(inv.pods_selected_by("default", &hashed)), ["web"]);
+        let plain = labels(&[("app", "db")]);
+        assert_eq!(inv.pods_selected_by("default", &plain).len(), 2);
+        let only_runtime = labels(&[("controller-revision-hash", "x")]);
+        assert_eq!(
+            names(inv.pods_selected_by("default", &only_runtime)),
+            ["db"]
+        );
+        assert!(inv.pods_selected_by("other", &plain).is_empty());
+    }
+
+    #[test]
+    fn operator_made_names_and_label_domains() {
+        let inv = inventory(
+            "
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata: {name: k8s, namespace: monitoring}
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: kafkas.kafka.strimzi.io}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm, namespace: plain}
+",
+        );
+        let crs = inv.custom_resources();
+        assert!(crs.may_create("monitoring", "k8s"));
+        assert!(crs.may_create("monitoring", "prometheus-operated"));
+        assert!(crs.may_create("monitoring", "k8s-web"));
+        assert!(crs.may_create("monitoring", "prometheus-k8s"));
+        assert!(!crs.may_create("monitoring", "grafana"));
+        assert!(!crs.may_create("default", "k8s"));
+        assert!(!crs.may_create("plain", "cm"));
+        assert!(crs.owns_label_key("strimzi.io/cluster"));
+        assert!(crs.owns_label_key("kafka.strimzi.io/name"));
+        assert!(crs.owns_label_key("monitoring.coreos.com/x"));
+        assert!(!crs.owns_label_key("app"));
+        assert!(!crs.owns_label_key("app.kubernetes.io/name"));
     }
 }

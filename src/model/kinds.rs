@@ -65,6 +65,36 @@ pub fn is_cluster_scoped(group: &str, kind: &str) -> bool {
     )
 }
 
+/// True for the API groups Kubernetes itself serves; any other group is a custom resource.
+pub fn is_builtin_group(group: &str) -> bool {
+    matches!(
+        group,
+        "" | "apps"
+            | "batch"
+            | "autoscaling"
+            | "policy"
+            | "extensions"
+            | "networking.k8s.io"
+            | "discovery.k8s.io"
+            | "rbac.authorization.k8s.io"
+            | "storage.k8s.io"
+            | "scheduling.k8s.io"
+            | "apiextensions.k8s.io"
+            | "apiregistration.k8s.io"
+            | "admissionregistration.k8s.io"
+            | "certificates.k8s.io"
+            | "coordination.k8s.io"
+            | "events.k8s.io"
+            | "flowcontrol.apiserver.k8s.io"
+            | "node.k8s.io"
+            | "resource.k8s.io"
+            | "authentication.k8s.io"
+            | "authorization.k8s.io"
+            | "internal.apiserver.k8s.io"
+            | "storagemigration.k8s.io"
+    )
+}
+
 /// The typed shape kplint decodes a (group, version, kind) into, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnownKind {

@@ -1,7 +1,9 @@
 //! Where each workload keeps its pod template, its selector and its replica count.
 
-use k8s_openapi::api::core::v1::PodSpec;
+use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
+use super::location::FieldPath;
 use super::object::{Object, Typed};
 use super::selector::{InvalidSelector, Labels, Selector};
 
@@ -134,4 +136,100 @@ pub fn is_replicated(obj: &Object) -> bool {
             | Typed::ReplicationController(_)
             | Typed::StatefulSet(_)
     )
+}
+
+/// Labels that controllers put on the Pods they create (never written in a pod template), with
+/// the kinds of workload whose Pods get them. A selector that uses one can match those Pods
+/// although no template carries the label.
+pub const RUNTIME_POD_LABELS: &[(&str, &[&str])] = &[
+    ("statefulset.kubernetes.io/pod-name", &["StatefulSet"]),
+    ("apps.kubernetes.io/pod-index", &["StatefulSet"]),
+    ("controller-revision-hash", &["StatefulSet", "DaemonSet"]),
+    ("pod-template-generation", &["DaemonSet"]),
+    ("pod-template-hash", &["Deployment"]),
+    ("batch.kubernetes.io/job-name", &["Job", "CronJob"]),
+    ("job-name", &["Job", "CronJob"]),
+    ("batch.kubernetes.io/controller-uid", &["Job", "CronJob"]),
+    ("controller-uid", &["Job", "CronJob"]),
+    (
+        "batch.kubernetes.io/job-completion-index",
+        &["Job", "CronJob"],
+    ),
+];
+
+/// The kinds whose Pods get `key` at run time, when it is a label that controllers add.
+pub fn runtime_label_kinds(key: &str) -> Option<&'static [&'static str]> {
+    RUNTIME_POD_LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, kinds)| *kinds)
+}
+
+/// The `controller: true` owner reference of an object, if any.
+pub fn controller_owner(meta: &ObjectMeta) -> Option<&OwnerReference> {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+}
+
+/// True for workloads whose Pods run until stopped: Deployment, ReplicaSet,
+/// ReplicationController, StatefulSet, DaemonSet, and a Pod that restarts `Always` (the default)
+/// and is not owned by a Job. Jobs and CronJobs run to completion.
+pub fn is_long_running(obj: &Object) -> bool {
+    match &obj.typed {
+        Typed::Deployment(_)
+        | Typed::ReplicaSet(_)
+        | Typed::ReplicationController(_)
+        | Typed::StatefulSet(_)
+        | Typed::DaemonSet(_) => true,
+        Typed::Pod(p) => {
+            let restart = p.spec.as_ref().and_then(|s| s.restart_policy.as_deref());
+            let batch_owner = controller_owner(&p.metadata).is_some_and(|r| r.kind == "Job");
+            matches!(restart, None | Some("Always")) && !batch_owner
+        }
+        _ => false,
+    }
+}
+
+/// A Service's selector when it routes to Pods: written, not empty, and the Service is not of
+/// type `ExternalName` (whose selector no controller reads: it is a DNS alias).
+pub fn service_pod_selector(obj: &Object) -> Option<&Labels> {
+    let Typed::Service(svc) = &obj.typed else {
+        return None;
+    };
+    let spec = svc.spec.as_ref()?;
+    if spec.type_.as_deref() == Some("ExternalName") {
+        return None;
+    }
+    spec.selector.as_ref().filter(|m| !m.is_empty())
+}
+
+/// True for a native sidecar: an init container with `restartPolicy: Always`, which runs beside
+/// the app containers for the Pod's whole life.
+pub fn is_sidecar(c: &Container) -> bool {
+    c.restart_policy.as_deref() == Some("Always")
+}
+
+/// The pod template labels as written in the manifest, read from the document tree rather than
+/// the typed view: for an object that failed to decode (`Typed::Invalid`), whose template may
+/// still carry labels that selectors match. Labels that are not scalars are left out.
+pub fn written_template_labels(obj: &Object) -> Labels {
+    let path = match obj.kind.as_str() {
+        "Pod" => "metadata.labels",
+        "CronJob" => "spec.jobTemplate.spec.template.metadata.labels",
+        _ => "spec.template.metadata.labels",
+    };
+    let r = super::location::resolve_path(&obj.tree, obj.root, &FieldPath::parse(path).0);
+    if !r.complete {
+        return Labels::new();
+    }
+    obj.tree
+        .entries(r.value)
+        .filter_map(|(k, v)| {
+            let key = obj.tree.scalar(k)?.key().into_owned();
+            let value = obj.tree.scalar(v)?.key().into_owned();
+            Some((key, value))
+        })
+        .collect()
 }

@@ -16,10 +16,18 @@ pub mod duplicate_key;
 pub mod duplicate_object;
 pub mod indexed_job_completions;
 pub mod indexed_job_worker_count;
+pub mod ingress_unknown_backend;
 pub mod invalid_object;
 pub mod invalid_yaml;
 pub mod job_missing_ttl;
 pub mod job_restart_policy;
+pub mod missing_liveness_probe;
+pub mod missing_readiness_probe;
+pub mod nodeport_service;
+pub mod replicaset_without_deployment;
+pub mod service_selects_nothing;
+pub mod service_target_port;
+pub mod service_without_endpoints;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -124,6 +132,14 @@ pub const ALL: &[&Rule] = &[
     &daemonset_restart_policy::RULE,
     &daemonset_priority_class::RULE,
     &downward_api_field::RULE,
+    &missing_readiness_probe::RULE,
+    &missing_liveness_probe::RULE,
+    &replicaset_without_deployment::RULE,
+    &service_selects_nothing::RULE,
+    &service_target_port::RULE,
+    &service_without_endpoints::RULE,
+    &ingress_unknown_backend::RULE,
+    &nodeport_service::RULE,
 ];
 
 /// The rule with this id.
