@@ -144,6 +144,19 @@ impl Inventory {
             .collect()
     }
 
+    /// False when an earlier input already defines the same group, kind, namespace and name
+    /// (`duplicate-object`): cross-object rules compare against the first definition only, so
+    /// one identity redefined in many files yields one finding, not one per copy.
+    pub fn is_first_definition(&self, obj: &Object) -> bool {
+        let Some(name) = obj.name.as_deref() else {
+            return true;
+        };
+        let ns = obj.namespace.as_deref().unwrap_or_default();
+        self.named(ns, &obj.kind, name)
+            .find(|o| o.group() == obj.group())
+            .is_none_or(|first| first.id == obj.id)
+    }
+
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
     pub fn hpas_for<'a>(&'a self, obj: &Object) -> impl Iterator<Item = &'a Object> + 'a {
         let key = (

@@ -6,11 +6,22 @@ use crate::model::{Inventory, Location, Object};
 use crate::report::{Diagnostic, Severity};
 
 pub mod bare_pod;
+pub mod controllers_overlap;
 pub mod daemonset_restart_policy;
 pub mod duplicate_key;
 pub mod duplicate_object;
 pub mod invalid_object;
 pub mod invalid_yaml;
+pub mod pdb_blocks_eviction;
+pub mod pdb_selects_nothing;
+pub mod rwo_pvc_rolling_update;
+pub mod selector_adopts_bare_pod;
+pub mod selector_mismatch;
+pub mod shared_pvc;
+pub mod singleton_without_pdb;
+pub mod statefulset_service_missing;
+pub mod statefulset_service_not_headless;
+pub mod statefulset_service_selector;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -106,6 +117,20 @@ pub const ALL: &[&Rule] = &[
     &unreadable_file::RULE,
     &bare_pod::RULE,
     &daemonset_restart_policy::RULE,
+    // Singleton Service
+    &singleton_without_pdb::RULE,
+    &pdb_selects_nothing::RULE,
+    &pdb_blocks_eviction::RULE,
+    // Stateless Service
+    &selector_adopts_bare_pod::RULE,
+    &controllers_overlap::RULE,
+    &selector_mismatch::RULE,
+    &shared_pvc::RULE,
+    &rwo_pvc_rolling_update::RULE,
+    // Stateful Service
+    &statefulset_service_not_headless::RULE,
+    &statefulset_service_missing::RULE,
+    &statefulset_service_selector::RULE,
 ];
 
 /// The rule with this id.
