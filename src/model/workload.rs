@@ -274,3 +274,19 @@ pub fn governing_services<'a>(
         .collect();
     Some((name, services))
 }
+
+/// The selector of a controller that the API server accepts: `None` when it has none, it is
+/// invalid or empty (apps/v1 kinds), or it does not select the controller's own Pod template
+/// (all rejected: `selector-mismatch`). Cross-object rules use this: a rejected object never runs.
+pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector, &'static str)> {
+    let cs = controller_selector(obj)?;
+    let selector = cs.selector.ok()?;
+    let empty = Labels::new();
+    let labels = pod_template(obj).and_then(|t| t.labels).unwrap_or(&empty);
+    match selector {
+        Selector::Nothing => None,
+        Selector::Everything if !matches!(obj.typed, Typed::Job(_)) => None,
+        s if !s.matches(labels) => None,
+        s => Some((s, cs.path)),
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::selector::{Labels, Selector};
-use crate::model::workload::{controller_selector, is_replicated, pod_template};
+use crate::model::workload::{accepted_controller_selector, is_replicated, pod_template};
 use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
@@ -18,16 +18,6 @@ pub const RULE: Rule = Rule {
 
 /// How many other controllers one finding names in its message.
 const NAMED: usize = 3;
-
-/// A controller's valid selector; `None` also for one selecting nothing (an apps/v1 controller
-/// without selector, which the API server rejects: `selector-mismatch`).
-fn selector_of(obj: &Object) -> Option<(Selector, &'static str)> {
-    let cs = controller_selector(obj)?;
-    match cs.selector.ok()? {
-        Selector::Nothing => None,
-        s => Some((s, cs.path)),
-    }
-}
 
 fn template_labels(obj: &Object) -> Labels {
     pod_template(obj)
@@ -47,7 +37,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     if !inv.is_first_definition(obj) {
         return;
     }
-    let Some((selector, path)) = selector_of(obj) else {
+    let Some((selector, path)) = accepted_controller_selector(obj) else {
         return;
     };
     let own = template_labels(obj);
@@ -56,7 +46,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         if other.id == obj.id || same_identity(obj, other) || !inv.is_first_definition(other) {
             continue;
         }
-        let Some((other_selector, _)) = selector_of(other) else {
+        let Some((other_selector, _)) = accepted_controller_selector(other) else {
             continue;
         };
         // Each pair once: when both selectors match, the earlier object reports it.

@@ -1,7 +1,7 @@
 //! `selector-adopts-bare-pod`: a controller whose selector matches a bare Pod takes it over.
 
 use super::{Check, Pattern, Rule};
-use crate::model::workload::{controller_selector, is_bare_pod};
+use crate::model::workload::{accepted_controller_selector, is_bare_pod};
 use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
@@ -19,10 +19,9 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(ns) = obj.namespace.as_deref() else {
         return;
     };
-    let Some(cs) = controller_selector(obj) else {
+    let Some((selector, path)) = accepted_controller_selector(obj) else {
         return;
     };
-    let Ok(selector) = cs.selector else { return };
     for pod in inv.templates_matching(ns, &selector) {
         if !is_bare_pod(pod) || !inv.is_first_definition(pod) {
             continue;
@@ -33,14 +32,14 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         out.push(
             RULE.report(
                 obj,
-                obj.locate_key(cs.path),
+                obj.locate_key(path),
                 format!(
                     "{}'s selector matches the labels of bare {}: {effect}",
                     obj.display(),
                     pod.display()
                 ),
             )
-            .path(cs.path)
+            .path(path)
             .related(
                 pod.locate("metadata.labels"),
                 format!("the labels of {}", pod.display()),

@@ -96,9 +96,11 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                     obj.display()
                 ),
             };
-            out.push(related(RULE.report(obj, obj.locate_key(cs.path), msg).path(cs.path).help(
-                "label the Pod template and select those labels in spec.selector",
-            )));
+            out.push(related(
+                RULE.report(obj, obj.locate_key(cs.path), msg)
+                    .path(cs.path)
+                    .help("label the Pod template and select those labels in spec.selector"),
+            ));
         }
         _ if selector.matches(labels) => {}
         Selector::Match {

@@ -52,7 +52,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(t) = pod_template(obj) else { return };
     let copies: Vec<&Object> = match obj.name.as_deref() {
         Some(name) => inv
-            .named(obj.namespace.as_deref().unwrap_or_default(), &obj.kind, name)
+            .named(
+                obj.namespace.as_deref().unwrap_or_default(),
+                &obj.kind,
+                name,
+            )
             .filter(|o| o.group() == obj.group())
             .collect(),
         None => vec![obj],
