@@ -124,14 +124,19 @@ impl Inventory {
     pub fn templates_matching<'a>(&'a self, ns: &str, selector: &Selector) -> Vec<&'a Object> {
         let candidates: &[ObjectId] = match selector {
             Selector::Nothing => return Vec::new(),
-            _ => match selector.anchor() {
-                Some((k, v)) => self
-                    .label_index
-                    .get(&(ns.to_string(), k.to_string(), v.to_string()))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                None => self.templates.get(ns).map(Vec::as_slice).unwrap_or(&[]),
-            },
+            // The rarest required label: a label most templates share (`tier: web`) must not
+            // turn each lookup into a scan of the namespace.
+            Selector::Match { labels, .. } if !labels.is_empty() => labels
+                .iter()
+                .map(|(k, v)| {
+                    self.label_index
+                        .get(&(ns.to_string(), k.clone(), v.clone()))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                })
+                .min_by_key(|ids| ids.len())
+                .unwrap_or(&[]),
+            _ => self.templates.get(ns).map(Vec::as_slice).unwrap_or(&[]),
         };
         candidates
             .iter()

@@ -20,12 +20,12 @@ pub const RULE: Rule = Rule {
 
 /// An int-or-percent scaled to `total` the way the disruption controller does (rounding up).
 /// `None` for a string that is not a percentage (the API server rejects it).
-fn scaled(v: &IntOrString, total: i32) -> Option<i64> {
+fn scaled(v: &IntOrString, total: i64) -> Option<i64> {
     match v {
         IntOrString::Int(i) => Some(i64::from(*i)),
         IntOrString::String(s) => {
             let p: i64 = s.strip_suffix('%')?.trim().parse().ok()?;
-            Some((p * i64::from(total) + 99).div_euclid(100))
+            Some(p.saturating_mul(total).saturating_add(99).div_euclid(100))
         }
     }
 }
@@ -58,7 +58,7 @@ fn check(inv: &Inventory, pdb: &Object, out: &mut Vec<Diagnostic>) {
             workloads.push((w, r.min, r.max));
         }
     }
-    let min: i32 = workloads.iter().map(|w| w.1).sum();
+    let min: i64 = workloads.iter().map(|w| i64::from(w.1)).sum();
     // One Pod that must not be evicted is the Singleton Service pattern, not a mistake.
     let Some(&(first, _, _)) = workloads.first() else {
         return;
@@ -78,7 +78,7 @@ fn check(inv: &Inventory, pdb: &Object, out: &mut Vec<Diagnostic>) {
         )
     } else if let Some(ma) = &spec.min_available {
         match scaled(ma, n) {
-            Some(k) if k >= i64::from(n) => {}
+            Some(k) if k >= n => {}
             _ => return,
         }
         let of = match ma {
