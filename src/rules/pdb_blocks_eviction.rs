@@ -83,7 +83,7 @@ fn check(inv: &Inventory, pdb: &Object, out: &mut Vec<Diagnostic>) {
         }
         let of = match ma {
             IntOrString::String(_) => format!(" of {n} Pods rounds up to all of them"),
-            IntOrString::Int(_) => format!(" with {n} Pods"),
+            IntOrString::Int(_) => format!(" with {n} Pods running"),
         };
         (
             "spec.minAvailable",

@@ -128,8 +128,10 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                     (
                         format!("{}.matchExpressions[{i}]", cs.path),
                         format!(
-                            "its expression on `{}` ({:?}) is false for the template labels",
-                            r.key, r.operator
+                            "its term `{} {:?} [{}]` is false for the template labels",
+                            r.key,
+                            r.operator,
+                            r.values.join(", ")
                         ),
                     )
                 } else {
@@ -169,7 +171,7 @@ fn invalid(obj: &Object, selector_path: &str, e: &InvalidSelector) -> Diagnostic
             e.reason
         ),
     )
-    .help("use In or NotIn with at least one value, or Exists or DoesNotExist without values")
+    .help("use In or NotIn with at least one value, or Exists or DoesNotExist without values (operators are case-sensitive)")
 }
 
 fn inline_map(labels: &Labels) -> String {

@@ -96,7 +96,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                 obj,
                 &path,
                 format!(
-                    "{} runs {how_many} that all mount PersistentVolumeClaim \"{claim}\": {what}{ro}",
+                    "{} runs {how_many}, and all of them mount PersistentVolumeClaim \"{claim}\": {what}{ro}",
                     obj.display()
                 ),
             )
