@@ -38,7 +38,10 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         let Some(cluster_ip) = cluster_ip(svc) else {
             continue;
         };
+        let external = matches!(&svc.typed, Typed::Service(s)
+            if s.spec.as_ref().and_then(|s| s.type_.as_deref()) == Some("ExternalName"));
         let what = match cluster_ip.as_deref() {
+            _ if external => "is of type ExternalName (a DNS alias)".to_string(),
             Some(ip) if !ip.is_empty() => format!("has clusterIP: {ip}"),
             _ => "sets no clusterIP, so it gets a virtual IP".to_string(),
         };
