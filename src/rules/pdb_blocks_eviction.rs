@@ -51,7 +51,7 @@ fn check(inv: &Inventory, pdb: &Object, out: &mut Vec<Diagnostic>) {
     }
     let mut workloads: Vec<(&Object, i32, i32)> = Vec::new();
     for w in inv.templates_matching(ns, &sel) {
-        if !is_replicated(w) {
+        if !is_replicated(w) || !inv.is_first_definition(w) {
             continue;
         }
         if let Some(r) = inv.replicas(w) {
