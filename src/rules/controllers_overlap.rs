@@ -65,7 +65,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         obj.display(),
         join(&names)
     );
-    msg.push_str(&consequence(obj, &selector, first));
+    msg.push_str(&consequence(obj, &selector, first, &others));
     let mut d = RULE.report(obj, obj.locate_key(path), msg).path(path).help(format!(
         "give each controller a label the others do not select (e.g. add a distinct label to the Pod template and selector of {})",
         obj.display()
@@ -93,16 +93,21 @@ fn join(names: &[String]) -> String {
     }
 }
 
-/// What goes wrong at run time, told for the first pair.
-fn consequence(obj: &Object, selector: &Selector, other: &Object) -> String {
+/// What goes wrong at run time, told for one pair: an adopted ReplicaSet if there is one.
+fn consequence(obj: &Object, selector: &Selector, first: &Object, others: &[&Object]) -> String {
     // A Deployment claims standalone ReplicaSets whose own labels its selector matches.
-    if let (Typed::Deployment(_), Typed::ReplicaSet(rs)) = (&obj.typed, &other.typed) {
-        let labels = rs.metadata.labels.clone().unwrap_or_default();
-        if selector.matches(&labels) {
+    if matches!(obj.typed, Typed::Deployment(_)) {
+        let adopted = others.iter().find(|o| match &o.typed {
+            Typed::ReplicaSet(rs) => {
+                selector.matches(&rs.metadata.labels.clone().unwrap_or_default())
+            }
+            _ => false,
+        });
+        if let Some(rs) = adopted {
             return format!(
                 ": {} adopts {} (its labels match the selector) as one of its revisions and scales it as its rollout decides, down to 0 when its template differs",
                 obj.display(),
-                other.display()
+                rs.display()
             );
         }
     }
@@ -111,7 +116,7 @@ fn consequence(obj: &Object, selector: &Selector, other: &Object) -> String {
         s.push_str(&format!(
             ", and an HPA scaling {} (it measures the Pods its selector matches) also counts the Pods of {}",
             obj.display(),
-            other.display()
+            first.display()
         ));
     }
     s

@@ -75,7 +75,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             "its access mode ReadWriteOnce attaches it to one node only: Pods scheduled on another node stay in ContainerCreating (Multi-Attach error)".to_string()
         } else if pvc.is_some() {
             "it sets no ReadWriteMany or ReadOnlyMany access mode: Pods on other nodes can't attach it".to_string()
-        } else if inv.named(ns, "PersistentVolumeClaim", claim).next().is_some() {
+        } else if inv
+            .named(ns, "PersistentVolumeClaim", claim)
+            .next()
+            .is_some()
+        {
             "its access modes can't be read (see invalid-object); unless it is ReadWriteMany or ReadOnlyMany, it attaches to one node only and Pods scheduled elsewhere can't start".to_string()
         } else {
             "the claim is not in the linted inputs; unless it is ReadWriteMany or ReadOnlyMany, it attaches to one node only and Pods scheduled elsewhere can't start".to_string()
