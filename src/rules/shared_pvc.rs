@@ -72,7 +72,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         let what = if modes.contains(&"ReadWriteOncePod") {
             "its access mode ReadWriteOncePod lets a single Pod use it: every other Pod stays Pending".to_string()
         } else if modes.contains(&"ReadWriteOnce") {
-            "its access mode ReadWriteOnce attaches it to one node only: Pods scheduled on another node stay in ContainerCreating (Multi-Attach error)".to_string()
+            "its access mode ReadWriteOnce lets a single node mount it: Pods scheduled on another node can't start (a Multi-Attach error for attachable volumes)".to_string()
         } else if pvc.is_some() {
             "it sets no ReadWriteMany or ReadOnlyMany access mode: Pods on other nodes can't attach it".to_string()
         } else if inv
