@@ -32,6 +32,7 @@ pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> 
     let root = doc.root;
     let cx = Cx {
         recovered: Default::default(),
+        dropped: Default::default(),
         file,
         document: doc.index,
         tree: &tree,
@@ -124,6 +125,8 @@ pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> 
 struct Cx<'a> {
     /// Type errors of objects that still decoded once the bad fields were dropped.
     recovered: std::cell::RefCell<Vec<Diagnostic>>,
+    /// The fields dropped for those type errors.
+    dropped: std::cell::RefCell<Vec<FieldPath>>,
     file: FileId,
     document: u32,
     tree: &'a Arc<Tree>,
@@ -200,6 +203,7 @@ impl Cx<'_> {
             namespace,
             typed: Typed::Unknown,
             selector_absent: false,
+            broken: Vec::new(),
             tree: Arc::clone(self.tree),
             root,
         };
@@ -216,6 +220,7 @@ impl Cx<'_> {
                 }
             }
             out.diagnostics.append(&mut self.recovered.borrow_mut());
+            object.broken = std::mem::take(&mut *self.dropped.borrow_mut());
         }
         out.objects.push(object);
     }
@@ -347,6 +352,7 @@ impl Cx<'_> {
             if missing || path.0.is_empty() || !drop_field(&mut value, &path) {
                 break;
             }
+            self.dropped.borrow_mut().push(path.clone());
             seen.push(path);
         }
         Err(errors)

@@ -125,14 +125,19 @@ impl Inventory {
     pub fn templates_matching<'a>(&'a self, ns: &str, selector: &Selector) -> Vec<&'a Object> {
         let candidates: &[ObjectId] = match selector {
             Selector::Nothing => return Vec::new(),
-            _ => match selector.anchor() {
-                Some((k, v)) => self
-                    .label_index
-                    .get(&(ns.to_string(), k.to_string(), v.to_string()))
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                None => self.templates.get(ns).map(Vec::as_slice).unwrap_or(&[]),
-            },
+            // The rarest required label: a label most templates share (`tier: web`) must not
+            // turn each lookup into a scan of the namespace.
+            Selector::Match { labels, .. } if !labels.is_empty() => labels
+                .iter()
+                .map(|(k, v)| {
+                    self.label_index
+                        .get(&(ns.to_string(), k.clone(), v.clone()))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                })
+                .min_by_key(|ids| ids.len())
+                .unwrap_or(&[]),
+            _ => self.templates.get(ns).map(Vec::as_slice).unwrap_or(&[]),
         };
         candidates
             .iter()
@@ -207,6 +212,19 @@ impl Inventory {
         CustomResources { by_ns, groups }
     }
 
+    /// False when an earlier input already defines the same group, kind, namespace and name
+    /// (`duplicate-object`): cross-object rules compare against the first definition only, so
+    /// one identity redefined in many files yields one finding, not one per copy.
+    pub fn is_first_definition(&self, obj: &Object) -> bool {
+        let Some(name) = obj.name.as_deref() else {
+            return true;
+        };
+        let ns = obj.namespace.as_deref().unwrap_or_default();
+        self.named(ns, &obj.kind, name)
+            .find(|o| o.group() == obj.group())
+            .is_none_or(|first| first.id == obj.id)
+    }
+
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
     pub fn hpas_for<'a>(&'a self, obj: &Object) -> impl Iterator<Item = &'a Object> + 'a {
         let key = (
@@ -224,7 +242,8 @@ impl Inventory {
     /// How many Pods a replicated workload runs: `spec.replicas` (unset means 1), or the range
     /// of an HPA that targets it. `None` for kinds without replicas.
     pub fn replicas(&self, obj: &Object) -> Option<Replicas> {
-        if !is_replicated(obj) {
+        if !is_replicated(obj) || obj.is_broken("spec.replicas") {
+            // A mistyped `replicas` is not "unset": nothing is known about the count.
             return None;
         }
         let written = written_replicas(obj).unwrap_or(1);

@@ -90,6 +90,9 @@ pub struct Object {
     pub typed: Typed,
     /// True for a controller whose `spec.selector` is not written (decoded as empty).
     pub selector_absent: bool,
+    /// Fields dropped because their type was wrong (reported as `invalid-object`): the typed
+    /// view reads them as unset, so rules must not draw conclusions from their defaults.
+    pub broken: Vec<FieldPath>,
     /// The document tree (shared by the items of a `List`).
     pub tree: Arc<Tree>,
     /// The node of this object in the tree.
@@ -171,6 +174,14 @@ impl Object {
             file: self.file,
             span: Span::new(base + range.start as u32, base + range.end as u32),
         }
+    }
+
+    /// True when the field at `path` (or a parent of it) was dropped for a type error.
+    pub fn is_broken(&self, path: &str) -> bool {
+        let want = FieldPath::parse(path);
+        self.broken
+            .iter()
+            .any(|b| want.0.starts_with(&b.0) || b.0.starts_with(&want.0))
     }
 
     /// The location of a node of this object's tree.

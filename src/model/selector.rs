@@ -145,6 +145,44 @@ impl Selector {
         }
     }
 
+    /// This selector without the terms on keys for which `drop` is true: it matches every label
+    /// set the original matches, and more (for labels only known at run time).
+    pub fn without_keys(&self, drop: impl Fn(&str) -> bool) -> Selector {
+        match self {
+            Selector::Match {
+                labels,
+                requirements,
+            } => {
+                let labels: Vec<_> = labels.iter().filter(|(k, _)| !drop(k)).cloned().collect();
+                let requirements: Vec<_> = requirements
+                    .iter()
+                    .filter(|r| !drop(&r.key))
+                    .cloned()
+                    .collect();
+                if labels.is_empty() && requirements.is_empty() {
+                    Selector::Everything
+                } else {
+                    Selector::Match {
+                        labels,
+                        requirements,
+                    }
+                }
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// True when some term of the selector names a key for which `f` is true.
+    pub fn mentions(&self, f: impl Fn(&str) -> bool) -> bool {
+        match self {
+            Selector::Match {
+                labels,
+                requirements,
+            } => labels.iter().any(|(k, _)| f(k)) || requirements.iter().any(|r| f(&r.key)),
+            _ => false,
+        }
+    }
+
     /// A label pair every matching label set must carry, for index lookups.
     pub fn anchor(&self) -> Option<(&str, &str)> {
         match self {
@@ -244,6 +282,19 @@ mod tests {
         assert!(s.matches(&labels(&[("app", "web")])));
         assert!(!s.matches(&labels(&[("app", "web"), ("track", "canary")])));
         assert_eq!(s.anchor(), Some(("app", "web")));
+    }
+
+    #[test]
+    fn without_keys_is_a_superset() {
+        let s = sel(
+            &[("app", "web"), ("pod-template-hash", "abc")],
+            vec![expr("controller-revision-hash", "Exists", &[])],
+        );
+        let relaxed = s.without_keys(|k| k != "app");
+        assert!(relaxed.matches(&labels(&[("app", "web")])));
+        assert!(!s.matches(&labels(&[("app", "web")])));
+        assert!(s.mentions(|k| k == "pod-template-hash"));
+        assert_eq!(s.without_keys(|_| true), Selector::Everything);
     }
 
     #[test]

@@ -192,6 +192,24 @@ pub fn is_long_running(obj: &Object) -> bool {
     }
 }
 
+/// True for a label key that a controller adds to its Pods at run time.
+pub fn is_runtime_pod_label(key: &str) -> bool {
+    runtime_label_kinds(key).is_some()
+}
+
+/// True for a `Pod` with no `ownerReferences` entry that has `controller: true`.
+pub fn is_bare_pod(obj: &Object) -> bool {
+    match &obj.typed {
+        Typed::Pod(pod) => !pod
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .any(|r| r.controller == Some(true)),
+        _ => false,
+    }
+}
+
 /// A Service's selector when it routes to Pods: written, not empty, and the Service is not of
 /// type `ExternalName` (whose selector no controller reads: it is a DNS alias).
 pub fn service_pod_selector(obj: &Object) -> Option<&Labels> {
@@ -232,4 +250,125 @@ pub fn written_template_labels(obj: &Object) -> Labels {
             Some((key, value))
         })
         .collect()
+}
+/// True for an apiVersion whose controllers default a missing `spec.selector` to the pod
+/// template labels (`extensions/v1beta1`, `apps/v1beta1`); `apps/v1beta2` and `apps/v1` require it.
+pub fn defaults_selector_from_template(api_version: &str) -> bool {
+    matches!(api_version, "extensions/v1beta1" | "apps/v1beta1")
+}
+
+/// The Pods a PodDisruptionBudget covers, with the field path of its selector. policy/v1: an
+/// empty selector selects every Pod of the namespace; the removed policy/v1beta1: nothing.
+pub fn pdb_selector(obj: &Object) -> Option<Result<Selector, InvalidSelector>> {
+    let Typed::PodDisruptionBudget(pdb) = &obj.typed else {
+        return None;
+    };
+    let sel = Selector::from_label_selector(pdb.spec.as_ref()?.selector.as_ref());
+    if obj.api_version == "policy/v1beta1" && sel == Ok(Selector::Everything) {
+        return Some(Ok(Selector::Nothing));
+    }
+    Some(sel)
+}
+
+/// A `persistentVolumeClaim` volume of a pod template.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimVolume<'a> {
+    /// Index in `volumes`.
+    pub index: usize,
+    /// The volume's name.
+    pub name: &'a str,
+    pub claim: &'a str,
+    pub read_only: bool,
+}
+
+/// The `persistentVolumeClaim` volumes of a pod template. A StatefulSet replaces a volume named
+/// like one of its `volumeClaimTemplates` with the Pod's own claim: those are left out.
+pub fn pvc_volumes<'a>(obj: &'a Object, t: &PodTemplate<'a>) -> Vec<ClaimVolume<'a>> {
+    let templated: Vec<&str> = match &obj.typed {
+        Typed::StatefulSet(s) => s
+            .spec
+            .iter()
+            .flat_map(|s| s.volume_claim_templates.iter().flatten())
+            .filter_map(|c| c.metadata.name.as_deref())
+            .collect(),
+        _ => Vec::new(),
+    };
+    t.spec
+        .and_then(|s| s.volumes.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let pvc = v.persistent_volume_claim.as_ref()?;
+            if templated.contains(&v.name.as_str()) {
+                return None;
+            }
+            Some(ClaimVolume {
+                index: i,
+                name: &v.name,
+                claim: &pvc.claim_name,
+                read_only: pvc.read_only == Some(true),
+            })
+        })
+        .collect()
+}
+
+/// The access modes of the PersistentVolumeClaim `name` in namespace `ns`, when an input
+/// defines it (an empty list when it sets none).
+pub fn claim_access_modes<'a>(
+    inv: &'a super::Inventory,
+    ns: &str,
+    name: &str,
+) -> Option<(&'a Object, Vec<&'a str>)> {
+    inv.named(ns, "PersistentVolumeClaim", name)
+        .find_map(|o| match &o.typed {
+            Typed::PersistentVolumeClaim(pvc) => Some((
+                o,
+                pvc.spec
+                    .as_ref()
+                    .and_then(|s| s.access_modes.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+            )),
+            _ => None,
+        })
+}
+
+/// A StatefulSet's `serviceName` and the core Services of that name in its namespace (a custom
+/// resource named `Service`, such as a Knative Service, is not one).
+pub fn governing_services<'a>(
+    inv: &'a super::Inventory,
+    obj: &'a Object,
+) -> Option<(&'a str, Vec<&'a Object>)> {
+    let Typed::StatefulSet(s) = &obj.typed else {
+        return None;
+    };
+    let name = s.spec.as_ref()?.service_name.as_deref()?;
+    if name.is_empty() {
+        return None;
+    }
+    let ns = obj.namespace.as_deref()?;
+    let services = inv
+        .named(ns, "Service", name)
+        .filter(|o| o.group().is_empty())
+        .collect();
+    Some((name, services))
+}
+
+/// The selector of a controller that the API server accepts: `None` when it has none, it is
+/// invalid or empty (apps/v1 kinds), or it does not select the controller's own Pod template
+/// (all rejected: `selector-mismatch`). Cross-object rules use this: a rejected object never runs.
+pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector, &'static str)> {
+    let cs = controller_selector(obj)?;
+    let selector = cs.selector.ok()?;
+    let empty = Labels::new();
+    let labels = pod_template(obj).and_then(|t| t.labels).unwrap_or(&empty);
+    match selector {
+        Selector::Nothing => None,
+        Selector::Everything if !matches!(obj.typed, Typed::Job(_)) => None,
+        s if !s.matches(labels) => None,
+        s => Some((s, cs.path)),
+    }
 }

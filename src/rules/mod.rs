@@ -6,6 +6,7 @@ use crate::model::{Inventory, Location, Object};
 use crate::report::{Diagnostic, Severity};
 
 pub mod bare_pod;
+pub mod controllers_overlap;
 pub mod cronjob_concurrency_policy;
 pub mod cronjob_invalid_schedule;
 pub mod cronjob_starting_deadline;
@@ -24,10 +25,20 @@ pub mod job_restart_policy;
 pub mod missing_liveness_probe;
 pub mod missing_readiness_probe;
 pub mod nodeport_service;
+pub mod pdb_blocks_eviction;
+pub mod pdb_selects_nothing;
 pub mod replicaset_without_deployment;
+pub mod rwo_pvc_rolling_update;
+pub mod selector_adopts_bare_pod;
+pub mod selector_mismatch;
 pub mod service_selects_nothing;
 pub mod service_target_port;
 pub mod service_without_endpoints;
+pub mod shared_pvc;
+pub mod singleton_without_pdb;
+pub mod statefulset_service_missing;
+pub mod statefulset_service_not_headless;
+pub mod statefulset_service_selector;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -140,6 +151,20 @@ pub const ALL: &[&Rule] = &[
     &service_without_endpoints::RULE,
     &ingress_unknown_backend::RULE,
     &nodeport_service::RULE,
+    // Singleton Service
+    &singleton_without_pdb::RULE,
+    &pdb_selects_nothing::RULE,
+    &pdb_blocks_eviction::RULE,
+    // Stateless Service
+    &selector_adopts_bare_pod::RULE,
+    &controllers_overlap::RULE,
+    &selector_mismatch::RULE,
+    &shared_pvc::RULE,
+    &rwo_pvc_rolling_update::RULE,
+    // Stateful Service
+    &statefulset_service_not_headless::RULE,
+    &statefulset_service_missing::RULE,
+    &statefulset_service_selector::RULE,
 ];
 
 /// The rule with this id.
