@@ -11,6 +11,8 @@ pub mod duplicate_key;
 pub mod duplicate_object;
 pub mod invalid_object;
 pub mod invalid_yaml;
+pub mod removed_api_version;
+pub mod unknown_field;
 pub mod unreadable_file;
 
 /// The workload pattern a rule protects.
@@ -104,6 +106,8 @@ pub const ALL: &[&Rule] = &[
     &duplicate_key::RULE,
     &duplicate_object::RULE,
     &unreadable_file::RULE,
+    &unknown_field::RULE,
+    &removed_api_version::RULE,
     &bare_pod::RULE,
     &daemonset_restart_policy::RULE,
 ];
