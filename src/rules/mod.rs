@@ -14,6 +14,7 @@ pub mod invalid_yaml;
 pub mod removed_api_version;
 pub mod unknown_field;
 pub mod unreadable_file;
+pub mod workload_restart_policy;
 
 /// The workload pattern a rule protects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +111,7 @@ pub const ALL: &[&Rule] = &[
     &removed_api_version::RULE,
     &bare_pod::RULE,
     &daemonset_restart_policy::RULE,
+    &workload_restart_policy::RULE,
 ];
 
 /// The rule with this id.
