@@ -1,5 +1,6 @@
 //! From a parsed document to objects: identity from the tree, typed view through serde, and
-//! `invalid-object` diagnostics located at the offending field.
+//! `invalid-object` diagnostics located at the offending field. The same decode records the
+//! keys a kind's schema lacks (`model::strict`), reported as `unknown-field` at each key.
 
 use std::sync::Arc;
 
