@@ -26,6 +26,8 @@ pub struct UnknownField {
     pub key: String,
     /// The fields the schema has at that place.
     pub fields: &'static [&'static str],
+    /// The nearest enclosing struct whose schema has `key` (a field written one level too deep).
+    pub belongs_to: Option<FieldPath>,
 }
 
 /// Decodes `T` from `value`, appending to `unknown` every key no schema struct has. The keys
@@ -36,6 +38,7 @@ pub fn deserialize<T: de::DeserializeOwned>(
 ) -> Result<T, Error> {
     let state = RefCell::new(State {
         path: Vec::new(),
+        structs: Vec::new(),
         unknown: std::mem::take(unknown),
     });
     let result = T::deserialize(Strict {
@@ -46,6 +49,10 @@ pub fn deserialize<T: de::DeserializeOwned>(
     result
 }
 
+/// How many enclosing structs are searched for a misplaced key: an indentation slip moves a
+/// key a level or two, and generic names (`name`, `kind`) would match far ancestors by chance.
+const MISPLACED_LEVELS: usize = 2;
+
 #[derive(Clone, Copy)]
 enum Step<'a> {
     Key(&'a str),
@@ -55,6 +62,8 @@ enum Step<'a> {
 struct State<'a> {
     /// Where the value being decoded is; only turned into a `FieldPath` when a key is unknown.
     path: Vec<Step<'a>>,
+    /// The structs being decoded around the current value: their depth in `path` and fields.
+    structs: Vec<(usize, &'static [&'static str])>,
     unknown: Vec<UnknownField>,
 }
 
@@ -143,20 +152,37 @@ impl<'de, 's> Deserializer<'de> for Strict<'de, 's> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if let Value::Object(map) = self.value {
+        let Value::Object(map) = self.value else {
+            return self.deserialize_any(visitor);
+        };
+        {
             let mut state = self.state.borrow_mut();
             for key in map.keys() {
                 if !fields.contains(&key.as_str()) {
                     let parent = state.field_path();
+                    let belongs_to = state
+                        .structs
+                        .iter()
+                        .rev()
+                        .take(MISPLACED_LEVELS)
+                        .find(|(_, f)| f.contains(&key.as_str()))
+                        .map(|(depth, _)| {
+                            FieldPath(parent.0.iter().take(*depth).cloned().collect())
+                        });
                     state.unknown.push(UnknownField {
                         parent,
                         key: key.clone(),
                         fields,
+                        belongs_to,
                     });
                 }
             }
+            let depth = state.path.len();
+            state.structs.push((depth, fields));
         }
-        self.deserialize_any(visitor)
+        let out = self.deserialize_any(visitor);
+        self.state.borrow_mut().structs.pop();
+        out
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -312,6 +338,20 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn names_the_enclosing_struct_a_misplaced_field_belongs_to() {
+        let v = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "spec": {"template": {"spec": {"replicas": 2, "containers": [{"name": "c", "image": "i", "kind": "x"}]}}}});
+        let mut found = Vec::new();
+        let _ = deserialize::<Deployment>(&v, &mut found);
+        let owners: Vec<Option<String>> = found
+            .iter()
+            .map(|u| u.belongs_to.as_ref().map(|p| p.to_string()))
+            .collect();
+        // `kind` is a top-level field, but too far up to be an indentation slip.
+        assert_eq!(owners, vec![Some("spec".to_string()), None]);
     }
 
     #[test]

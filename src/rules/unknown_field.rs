@@ -122,10 +122,19 @@ fn help(obj: &Object, parent: &str, u: &UnknownField) -> String {
         }
         _ => {}
     }
-    if let Some(close) = closest(key, u.fields) {
-        if close.eq_ignore_ascii_case(key) {
-            return format!("field names are case-sensitive: write `{close}`");
-        }
+    let close = closest(key, u.fields);
+    if let Some(close) = close.filter(|c| c.eq_ignore_ascii_case(key)) {
+        return format!("field names are case-sensitive: write `{close}`");
+    }
+    if let Some(owner) = &u.belongs_to {
+        let owner = if owner.0.is_empty() {
+            "the top level of the object".to_string()
+        } else {
+            format!("`{owner}`")
+        };
+        return format!("`{key}` is a field of {owner}: check the indentation and move it there");
+    }
+    if let Some(close) = close {
         return format!("did you mean `{close}`?");
     }
     if u.fields == ["matchExpressions", "matchLabels"] {
