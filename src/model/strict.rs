@@ -26,7 +26,8 @@ pub struct UnknownField {
     pub key: String,
     /// The fields the schema has at that place.
     pub fields: &'static [&'static str],
-    /// The nearest enclosing struct whose schema has `key` (a field written one level too deep).
+    /// A struct a level or two above or below whose schema has `key` (an indentation slip):
+    /// the enclosing one is preferred.
     pub belongs_to: Option<FieldPath>,
 }
 
@@ -36,17 +37,62 @@ pub fn deserialize<T: de::DeserializeOwned>(
     value: &Value,
     unknown: &mut Vec<UnknownField>,
 ) -> Result<T, Error> {
+    let first_new = unknown.len();
+    let (result, state) = run::<T>(value, std::mem::take(unknown), false);
+    *unknown = state.unknown;
+    if unknown
+        .iter()
+        .skip(first_new)
+        .any(|u| u.belongs_to.is_none())
+    {
+        // Rare (only objects with unknown keys): decode once more, noting every struct, to
+        // find a key that belongs a level or two deeper (`schedule` at a CronJob's top level).
+        let (_, collected) = run::<T>(value, Vec::new(), true);
+        for u in unknown.iter_mut().skip(first_new) {
+            if u.belongs_to.is_none() {
+                u.belongs_to = below(&collected.visits, &u.parent, &u.key);
+            }
+        }
+    }
+    result
+}
+
+fn run<'a, T: de::DeserializeOwned>(
+    value: &'a Value,
+    unknown: Vec<UnknownField>,
+    note_structs: bool,
+) -> (Result<T, Error>, State<'a>) {
     let state = RefCell::new(State {
         path: Vec::new(),
         structs: Vec::new(),
-        unknown: std::mem::take(unknown),
+        unknown,
+        note_structs,
+        visits: Vec::new(),
     });
     let result = T::deserialize(Strict {
         value,
         state: &state,
     });
-    *unknown = state.into_inner().unknown;
-    result
+    (result, state.into_inner())
+}
+
+/// The shallowest struct written one or two keys below `parent` whose schema has `key`.
+fn below(
+    visits: &[(FieldPath, &'static [&'static str])],
+    parent: &FieldPath,
+    key: &str,
+) -> Option<FieldPath> {
+    let keys = |p: &FieldPath| p.0.iter().filter(|s| matches!(s, Segment::Key(_))).count();
+    let base = keys(parent);
+    visits
+        .iter()
+        .filter(|(path, fields)| {
+            path.0.starts_with(&parent.0)
+                && (base + 1..=base + MISPLACED_LEVELS).contains(&keys(path))
+                && fields.contains(&key)
+        })
+        .min_by_key(|(path, _)| path.0.len())
+        .map(|(path, _)| path.clone())
 }
 
 /// How many enclosing structs are searched for a misplaced key: an indentation slip moves a
@@ -65,6 +111,9 @@ struct State<'a> {
     /// The structs being decoded around the current value: their depth in `path` and fields.
     structs: Vec<(usize, &'static [&'static str])>,
     unknown: Vec<UnknownField>,
+    /// When set, every struct decoded is noted in `visits` (and unknown keys are not judged).
+    note_structs: bool,
+    visits: Vec<(FieldPath, &'static [&'static str])>,
 }
 
 impl State<'_> {
@@ -157,7 +206,12 @@ impl<'de, 's> Deserializer<'de> for Strict<'de, 's> {
         };
         {
             let mut state = self.state.borrow_mut();
-            for key in map.keys() {
+            if state.note_structs {
+                let here = state.field_path();
+                state.visits.push((here, fields));
+            }
+            let judge = !state.note_structs;
+            for key in map.keys().filter(|_| judge) {
                 if !fields.contains(&key.as_str()) {
                     let parent = state.field_path();
                     let belongs_to = state
@@ -352,6 +406,26 @@ mod tests {
             .collect();
         // `kind` is a top-level field, but too far up to be an indentation slip.
         assert_eq!(owners, vec![Some("spec".to_string()), None]);
+    }
+
+    #[test]
+    fn names_the_struct_below_a_key_that_was_not_indented_enough() {
+        let v = json!({"apiVersion": "v1", "kind": "Pod", "image": "i", "schedule": "x",
+            "spec": {"image": "i", "containers": [{"name": "c", "image": "i"}]}});
+        let mut found = Vec::new();
+        let _ = deserialize::<Pod>(&v, &mut found);
+        let owners: Vec<(String, Option<String>)> = found
+            .iter()
+            .map(|u| (u.key.clone(), u.belongs_to.as_ref().map(|p| p.to_string())))
+            .collect();
+        assert_eq!(
+            owners,
+            vec![
+                ("image".to_string(), Some("spec.containers[0]".to_string())),
+                ("schedule".to_string(), None),
+                ("image".to_string(), Some("spec.containers[0]".to_string())),
+            ]
+        );
     }
 
     #[test]

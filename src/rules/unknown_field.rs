@@ -122,6 +122,32 @@ fn help(obj: &Object, parent: &str, u: &UnknownField) -> String {
         }
         _ => {}
     }
+    let in_container = parent.ends_with("containers") || parent.ends_with("initContainers");
+    match key {
+        "requests" | "limits" | "request" | "limit" if in_container => {
+            return "requests and limits go under the container's `resources:` (`resources: {requests: {cpu: 100m, memory: 128Mi}}`)".to_string();
+        }
+        "runAsUser"
+        | "runAsGroup"
+        | "runAsNonRoot"
+        | "privileged"
+        | "readOnlyRootFilesystem"
+        | "allowPrivilegeEscalation"
+        | "capabilities"
+        | "seccompProfile"
+            if in_container =>
+        {
+            return format!("`{key}` goes under the container's `securityContext:`");
+        }
+        "privileged" | "readOnlyRootFilesystem" | "allowPrivilegeEscalation" | "capabilities"
+            if parent.ends_with("spec.securityContext") =>
+        {
+            return format!(
+                "`{key}` is set per container: move it to `containers[].securityContext`"
+            );
+        }
+        _ => {}
+    }
     let close = closest(key, u.fields);
     if let Some(close) = close.filter(|c| c.eq_ignore_ascii_case(key)) {
         return format!("field names are case-sensitive: write `{close}`");
