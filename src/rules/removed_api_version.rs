@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::kinds::version_of;
-use crate::model::{Inventory, Object};
+use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// An object written with an API version that Kubernetes removed.
@@ -38,7 +38,8 @@ const fn r(
     }
 }
 
-const PSA: &str = "nothing: PodSecurityPolicy was removed from Kubernetes in 1.25; use Pod Security Admission (namespace labels `pod-security.kubernetes.io/enforce`)";
+/// PodSecurityPolicy has no replacement version: the kind itself is gone.
+const PSA: &str = "";
 
 /// From the Kubernetes "Deprecated API Migration Guide" and the 1.16 removal notes.
 const REMOVALS: &[Removal] = &[
@@ -227,13 +228,19 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(removed) = removal(&obj.api_version, &obj.kind) else {
         return;
     };
-    let help = if removed.replacement == PSA {
-        "migrate to Pod Security Admission and delete this object".to_string()
+    let (replacement, help) = if removed.replacement == PSA {
+        (
+            "none: the PodSecurityPolicy kind no longer exists since Kubernetes 1.25".to_string(),
+            "enforce Pod Security Standards with Pod Security Admission (namespace label `pod-security.kubernetes.io/enforce`) and delete this object".to_string(),
+        )
     } else {
-        format!(
-            "write `apiVersion: {}`{}",
-            removed.replacement,
-            notable_changes(obj)
+        (
+            removed.replacement.to_string(),
+            format!(
+                "write `apiVersion: {}`{}",
+                removed.replacement,
+                notable_changes(obj)
+            ),
         )
     };
     out.push(
@@ -241,12 +248,11 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             obj,
             "apiVersion",
             format!(
-                "{}: `{}` {} was removed in Kubernetes {}; clusters since then reject the object (replacement: {})",
+                "{}: `{}` {} was removed in Kubernetes {}; clusters since then reject the object (replacement: {replacement})",
                 obj.display(),
                 obj.api_version,
                 obj.kind,
                 removed.removed_in,
-                removed.replacement
             ),
         )
         .help(help),
@@ -265,14 +271,28 @@ fn notable_changes(obj: &Object) -> &'static str {
         ("extensions" | "networking.k8s.io", _, "Ingress") => {
             "; backends become `service: {name: <service>, port: {number: <port>}}`, `spec.backend` becomes `spec.defaultBackend`, and each path needs a `pathType`"
         }
-        ("policy", "v1beta1", "PodDisruptionBudget") => {
-            "; in policy/v1 an empty `selector: {}` selects every Pod in the namespace (in v1beta1 it selected none)"
+        ("policy", "v1beta1", "PodDisruptionBudget") if empty_pdb_selector(obj) => {
+            "; careful: this PDB's empty `selector: {}` protects no Pod in v1beta1 but every Pod of the namespace in policy/v1"
         }
         ("autoscaling", "v2beta1", "HorizontalPodAutoscaler") => {
             "; metric targets move into `target` (e.g. `targetAverageUtilization: 80` becomes `target: {type: Utilization, averageUtilization: 80}`)"
         }
         _ => "",
     }
+}
+
+/// True for a PodDisruptionBudget whose selector is written but empty.
+fn empty_pdb_selector(obj: &Object) -> bool {
+    let Typed::PodDisruptionBudget(pdb) = &obj.typed else {
+        return false;
+    };
+    pdb.spec
+        .as_ref()
+        .and_then(|s| s.selector.as_ref())
+        .is_some_and(|s| {
+            s.match_labels.as_ref().is_none_or(|m| m.is_empty())
+                && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+        })
 }
 
 #[cfg(test)]
