@@ -1,5 +1,6 @@
 //! From a parsed document to objects: identity from the tree, typed view through serde, and
-//! `invalid-object` diagnostics located at the offending field.
+//! `invalid-object` diagnostics located at the offending field. The same decode records the
+//! keys a kind's schema lacks (`model::strict`), reported as `unknown-field` at each key.
 
 use std::sync::Arc;
 
@@ -10,8 +11,9 @@ use super::json::to_json;
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
 use super::location::{resolve_path, FieldPath, Location, Segment};
 use super::object::{Object, Typed};
+use super::strict::{self, UnknownField};
 use crate::report::Diagnostic;
-use crate::rules::invalid_object;
+use crate::rules::{invalid_object, unknown_field};
 use crate::source::scalar::{resolve, Resolved};
 use crate::source::tree::ScalarStyle;
 use crate::source::{Document, FileId, NodeId, Tree};
@@ -208,7 +210,11 @@ impl Cx<'_> {
             root,
         };
         if let Some(known) = known_kind(&group, version_of(&object.api_version), &object.kind) {
-            match self.decode_typed(known, &mut object) {
+            let mut unknown = Vec::new();
+            let decoded = self.decode_typed(known, &mut object, &mut unknown);
+            out.diagnostics
+                .extend(unknown_field::diagnose(&object, unknown));
+            match decoded {
                 Ok(typed) => {
                     object.typed = typed;
                     // Still checked by the rules: the rest of the object is readable.
@@ -225,7 +231,12 @@ impl Cx<'_> {
         out.objects.push(object);
     }
 
-    fn decode_typed(&self, known: KnownKind, obj: &mut Object) -> Result<Typed, Vec<Diagnostic>> {
+    fn decode_typed(
+        &self,
+        known: KnownKind,
+        obj: &mut Object,
+        unknown: &mut Vec<UnknownField>,
+    ) -> Result<Typed, Vec<Diagnostic>> {
         use k8s_openapi::api as k;
         let mut value = to_json(self.tree, obj.root).map_err(|e| {
             vec![Diagnostic::new(
@@ -256,59 +267,70 @@ impl Cx<'_> {
             }
         }
         Ok(match known {
-            KnownKind::Pod => Typed::Pod(self.typed::<k::core::v1::Pod>(&mut value, obj)?),
+            KnownKind::Pod => Typed::Pod(self.typed::<k::core::v1::Pod>(&mut value, obj, unknown)?),
             KnownKind::Deployment => {
-                Typed::Deployment(self.typed::<k::apps::v1::Deployment>(&mut value, obj)?)
+                Typed::Deployment(self.typed::<k::apps::v1::Deployment>(&mut value, obj, unknown)?)
             }
             KnownKind::ReplicaSet => {
-                Typed::ReplicaSet(self.typed::<k::apps::v1::ReplicaSet>(&mut value, obj)?)
+                Typed::ReplicaSet(self.typed::<k::apps::v1::ReplicaSet>(&mut value, obj, unknown)?)
             }
             KnownKind::ReplicationController => Typed::ReplicationController(
-                self.typed::<k::core::v1::ReplicationController>(&mut value, obj)?,
+                self.typed::<k::core::v1::ReplicationController>(&mut value, obj, unknown)?,
             ),
-            KnownKind::StatefulSet => {
-                Typed::StatefulSet(self.typed::<k::apps::v1::StatefulSet>(&mut value, obj)?)
-            }
+            KnownKind::StatefulSet => Typed::StatefulSet(
+                self.typed::<k::apps::v1::StatefulSet>(&mut value, obj, unknown)?,
+            ),
             KnownKind::DaemonSet => {
-                Typed::DaemonSet(self.typed::<k::apps::v1::DaemonSet>(&mut value, obj)?)
+                Typed::DaemonSet(self.typed::<k::apps::v1::DaemonSet>(&mut value, obj, unknown)?)
             }
-            KnownKind::Job => Typed::Job(self.typed::<k::batch::v1::Job>(&mut value, obj)?),
+            KnownKind::Job => {
+                Typed::Job(self.typed::<k::batch::v1::Job>(&mut value, obj, unknown)?)
+            }
             KnownKind::CronJob => {
-                Typed::CronJob(self.typed::<k::batch::v1::CronJob>(&mut value, obj)?)
+                Typed::CronJob(self.typed::<k::batch::v1::CronJob>(&mut value, obj, unknown)?)
             }
             KnownKind::Service => {
-                Typed::Service(self.typed::<k::core::v1::Service>(&mut value, obj)?)
+                Typed::Service(self.typed::<k::core::v1::Service>(&mut value, obj, unknown)?)
             }
             KnownKind::Endpoints => {
-                Typed::Endpoints(self.typed::<k::core::v1::Endpoints>(&mut value, obj)?)
+                Typed::Endpoints(self.typed::<k::core::v1::Endpoints>(&mut value, obj, unknown)?)
             }
             KnownKind::EndpointSlice => Typed::EndpointSlice(
-                self.typed::<k::discovery::v1::EndpointSlice>(&mut value, obj)?,
+                self.typed::<k::discovery::v1::EndpointSlice>(&mut value, obj, unknown)?,
             ),
             KnownKind::Ingress => {
-                Typed::Ingress(self.typed::<k::networking::v1::Ingress>(&mut value, obj)?)
+                Typed::Ingress(self.typed::<k::networking::v1::Ingress>(&mut value, obj, unknown)?)
             }
-            KnownKind::LegacyIngress => {
-                Typed::LegacyIngress(self.untyped::<super::legacy::LegacyIngress>(&value, obj)?)
-            }
+            KnownKind::LegacyIngress => Typed::LegacyIngress(
+                self.untyped::<super::legacy::LegacyIngress>(&value, obj, unknown)?,
+            ),
             KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(
-                self.typed::<k::policy::v1::PodDisruptionBudget>(&mut value, obj)?,
+                self.typed::<k::policy::v1::PodDisruptionBudget>(&mut value, obj, unknown)?,
             ),
             KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(
-                self.typed::<k::core::v1::PersistentVolumeClaim>(&mut value, obj)?,
+                self.typed::<k::core::v1::PersistentVolumeClaim>(&mut value, obj, unknown)?,
             ),
-            KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(
-                self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(&mut value, obj)?,
-            ),
-            KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(
-                self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(&mut value, obj)?,
-            ),
+            KnownKind::HorizontalPodAutoscalerV1 => {
+                Typed::HpaV1(self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(
+                    &mut value, obj, unknown,
+                )?)
+            }
+            KnownKind::HorizontalPodAutoscalerV2 => {
+                Typed::HpaV2(self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(
+                    &mut value, obj, unknown,
+                )?)
+            }
         })
     }
 
     /// Decodes a `k8s-openapi` resource; its own apiVersion check is satisfied first, because
     /// removed versions are read through the current shape.
-    fn typed<T>(&self, value: &mut Value, obj: &Object) -> Result<Box<T>, Vec<Diagnostic>>
+    fn typed<T>(
+        &self,
+        value: &mut Value,
+        obj: &Object,
+        unknown: &mut Vec<UnknownField>,
+    ) -> Result<Box<T>, Vec<Diagnostic>>
     where
         T: DeserializeOwned + k8s_openapi::Resource,
     {
@@ -316,17 +338,20 @@ impl Cx<'_> {
             map.insert("apiVersion".into(), Value::String(T::API_VERSION.into()));
             map.insert("kind".into(), Value::String(T::KIND.into()));
         }
-        self.untyped::<T>(value, obj)
+        self.untyped::<T>(value, obj, unknown)
     }
 
+    /// Decodes `T`, collecting the keys its schema lacks into `unknown` in the same pass.
     fn untyped<T: DeserializeOwned>(
         &self,
         value: &Value,
         obj: &Object,
+        unknown: &mut Vec<UnknownField>,
     ) -> Result<Box<T>, Vec<Diagnostic>> {
-        if let Ok(t) = T::deserialize(value) {
+        if let Ok(t) = strict::deserialize::<T>(value, unknown) {
             return Ok(Box::new(t));
         }
+        unknown.clear();
         // Only on failure: decode again with the path tracker (it doubles the cost), and keep
         // going past each bad field (nulled out) so one run reports every type error.
         let mut value = value.clone();
@@ -336,8 +361,10 @@ impl Cx<'_> {
             let err = match serde_path_to_error::deserialize::<_, T>(&value) {
                 Ok(t) => {
                     // Every bad field is reported; the rest of the object is still checked by
-                    // the rules, with the bad fields read as unset.
+                    // the rules, with the bad fields read as unset, and for unknown fields.
                     self.recovered.borrow_mut().extend(errors);
+                    unknown.clear();
+                    let _ = strict::deserialize::<T>(&value, unknown);
                     return Ok(Box::new(t));
                 }
                 Err(err) => err,
@@ -355,6 +382,9 @@ impl Cx<'_> {
             self.dropped.borrow_mut().push(path.clone());
             seen.push(path);
         }
+        // Unknown fields past the first type error: one more strict pass over the value with
+        // the bad fields nulled out (a nulled field holds no keys to judge).
+        let _ = strict::deserialize::<T>(&value, unknown);
         Err(errors)
     }
 

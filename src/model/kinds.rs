@@ -114,8 +114,9 @@ pub enum KnownKind {
     LegacyIngress,
     PodDisruptionBudget,
     PersistentVolumeClaim,
-    /// `autoscaling/v1`, and the removed `v2beta1`/`v2beta2` read through the fields they share.
+    /// `autoscaling/v1`, and the removed `v2beta1` read through the fields they share.
     HorizontalPodAutoscalerV1,
+    /// `autoscaling/v2`, and the removed `v2beta2` (the same shape).
     HorizontalPodAutoscalerV2,
 }
 
@@ -138,7 +139,8 @@ pub fn known_kind(group: &str, version: &str, kind: &str) -> Option<KnownKind> {
         ("networking.k8s.io" | "extensions", "Ingress") => K::LegacyIngress,
         ("policy", "PodDisruptionBudget") => K::PodDisruptionBudget,
         ("", "PersistentVolumeClaim") => K::PersistentVolumeClaim,
-        ("autoscaling", "HorizontalPodAutoscaler") if version == "v2" => {
+        // v2beta2 is the shape that became v2 unchanged.
+        ("autoscaling", "HorizontalPodAutoscaler") if version == "v2" || version == "v2beta2" => {
             K::HorizontalPodAutoscalerV2
         }
         ("autoscaling", "HorizontalPodAutoscaler") => K::HorizontalPodAutoscalerV1,

@@ -21,6 +21,15 @@ pub struct LegacyIngressSpec {
     pub backend: Option<LegacyIngressBackend>,
     pub ingress_class_name: Option<String>,
     pub rules: Option<Vec<LegacyIngressRule>>,
+    pub tls: Option<Vec<LegacyIngressTls>>,
+}
+
+/// A legacy Ingress TLS entry (the same shape as in `networking.k8s.io/v1`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LegacyIngressTls {
+    pub hosts: Option<Vec<String>>,
+    pub secret_name: Option<String>,
 }
 
 /// A legacy Ingress rule.

@@ -111,9 +111,42 @@ fn labels_or_absent(
     sel: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
 ) -> Result<Selector, InvalidSelector> {
     if obj.selector_absent {
+        if defaults_selector_from_template(obj) {
+            let labels = pod_template(obj).and_then(|t| t.labels);
+            return Ok(Selector::from_map(labels));
+        }
         return Ok(Selector::Nothing);
     }
     Selector::from_label_selector(sel)
+}
+
+/// True when the object's API version gave a controller without `spec.selector` the selector
+/// `matchLabels: <template labels>`: `extensions/v1beta1` (Deployment, DaemonSet, ReplicaSet)
+/// and `apps/v1beta1` (Deployment, StatefulSet) did; `apps/v1beta2` and `apps/v1` require it.
+/// Template labels that are absent or empty still leave it without a valid selector.
+pub fn defaults_selector_from_template(obj: &Object) -> bool {
+    matches!(
+        obj.api_version.as_str(),
+        "extensions/v1beta1" | "apps/v1beta1"
+    ) && matches!(
+        obj.typed,
+        Typed::Deployment(_) | Typed::DaemonSet(_) | Typed::ReplicaSet(_) | Typed::StatefulSet(_)
+    )
+}
+
+/// A PodDisruptionBudget's selector, read with the meaning of its API version: absent selects
+/// nothing; an empty `selector: {}` selects every Pod of the namespace in `policy/v1` but none
+/// in the removed `policy/v1beta1`. `None` for objects that are not (decoded) PDBs.
+pub fn pdb_selector(obj: &Object) -> Option<Result<Selector, InvalidSelector>> {
+    let Typed::PodDisruptionBudget(pdb) = &obj.typed else {
+        return None;
+    };
+    let selector = pdb.spec.as_ref().and_then(|s| s.selector.as_ref());
+    let parsed = Selector::from_label_selector(selector);
+    if obj.api_version == "policy/v1beta1" && parsed == Ok(Selector::Everything) {
+        return Some(Ok(Selector::Nothing));
+    }
+    Some(parsed)
 }
 
 /// `spec.replicas` as written (None when unset or not a scalable kind).
@@ -251,24 +284,6 @@ pub fn written_template_labels(obj: &Object) -> Labels {
         })
         .collect()
 }
-/// True for an apiVersion whose controllers default a missing `spec.selector` to the pod
-/// template labels (`extensions/v1beta1`, `apps/v1beta1`); `apps/v1beta2` and `apps/v1` require it.
-pub fn defaults_selector_from_template(api_version: &str) -> bool {
-    matches!(api_version, "extensions/v1beta1" | "apps/v1beta1")
-}
-
-/// The Pods a PodDisruptionBudget covers, with the field path of its selector. policy/v1: an
-/// empty selector selects every Pod of the namespace; the removed policy/v1beta1: nothing.
-pub fn pdb_selector(obj: &Object) -> Option<Result<Selector, InvalidSelector>> {
-    let Typed::PodDisruptionBudget(pdb) = &obj.typed else {
-        return None;
-    };
-    let sel = Selector::from_label_selector(pdb.spec.as_ref()?.selector.as_ref());
-    if obj.api_version == "policy/v1beta1" && sel == Ok(Selector::Everything) {
-        return Some(Ok(Selector::Nothing));
-    }
-    Some(sel)
-}
 
 /// A `persistentVolumeClaim` volume of a pod template.
 #[derive(Debug, Clone, Copy)]
@@ -370,5 +385,64 @@ pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector, &'static 
         Selector::Everything if !matches!(obj.typed, Typed::Job(_)) => None,
         s if !s.matches(labels) => None,
         s => Some((s, cs.path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decode::decode_document;
+    use crate::source::tree::parse;
+    use crate::source::SourceFile;
+    use std::collections::BTreeMap;
+
+    fn object(yaml: &str) -> Object {
+        let file = SourceFile::new(0, "t.yaml".into(), yaml);
+        parse(&file)
+            .documents
+            .into_iter()
+            .flat_map(|d| decode_document(0, d, "default").objects)
+            .next()
+            .expect("one object")
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const PDB: &str = "kind: PodDisruptionBudget\nmetadata: {name: p}\nspec:\n  maxUnavailable: 1\n  selector: {}\n";
+
+    #[test]
+    fn empty_pdb_selector_depends_on_version() {
+        let v1 = object(&format!("apiVersion: policy/v1\n{PDB}"));
+        assert_eq!(pdb_selector(&v1), Some(Ok(Selector::Everything)));
+        let beta = object(&format!("apiVersion: policy/v1beta1\n{PDB}"));
+        assert_eq!(pdb_selector(&beta), Some(Ok(Selector::Nothing)));
+        let absent = object("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {minAvailable: 1}\n");
+        assert_eq!(pdb_selector(&absent), Some(Ok(Selector::Nothing)));
+    }
+
+    const NO_SELECTOR: &str = "kind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    metadata: {labels: {app: d}}\n    spec: {containers: [{name: c, image: c}]}\n";
+
+    #[test]
+    fn old_controllers_default_their_selector_to_template_labels() {
+        let app = labels(&[("app", "d")]);
+        for (version, defaulted) in [
+            ("extensions/v1beta1", true),
+            ("apps/v1beta1", true),
+            ("apps/v1beta2", false),
+            ("apps/v1", false),
+        ] {
+            let obj = object(&format!("apiVersion: {version}\n{NO_SELECTOR}"));
+            assert!(obj.selector_absent);
+            let sel = controller_selector(&obj)
+                .expect("a controller")
+                .selector
+                .expect("valid");
+            assert_eq!(sel.matches(&app), defaulted, "{version}");
+        }
     }
 }

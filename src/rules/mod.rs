@@ -27,6 +27,7 @@ pub mod missing_readiness_probe;
 pub mod nodeport_service;
 pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
+pub mod removed_api_version;
 pub mod replicaset_without_deployment;
 pub mod rwo_pvc_rolling_update;
 pub mod selector_adopts_bare_pod;
@@ -39,7 +40,9 @@ pub mod singleton_without_pdb;
 pub mod statefulset_service_missing;
 pub mod statefulset_service_not_headless;
 pub mod statefulset_service_selector;
+pub mod unknown_field;
 pub mod unreadable_file;
+pub mod workload_restart_policy;
 
 /// The workload pattern a rule protects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,6 +135,8 @@ pub const ALL: &[&Rule] = &[
     &duplicate_key::RULE,
     &duplicate_object::RULE,
     &unreadable_file::RULE,
+    &unknown_field::RULE,
+    &removed_api_version::RULE,
     &bare_pod::RULE,
     &job_restart_policy::RULE,
     &indexed_job_completions::RULE,
@@ -165,6 +170,7 @@ pub const ALL: &[&Rule] = &[
     &statefulset_service_not_headless::RULE,
     &statefulset_service_missing::RULE,
     &statefulset_service_selector::RULE,
+    &workload_restart_policy::RULE,
 ];
 
 /// The rule with this id.

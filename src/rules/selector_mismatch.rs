@@ -39,7 +39,7 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     );
     if obj.selector_absent {
         // extensions/v1beta1 and apps/v1beta1 default the selector to the template labels.
-        if defaults_selector_from_template(&obj.api_version) {
+        if defaults_selector_from_template(obj) {
             return;
         }
         out.push(related(
