@@ -3,6 +3,7 @@
 //! The pipeline runs in one direction: discover → parse → decode → index → rules → report.
 //! [`check`] runs it on paths; [`lint_sources`] on in-memory texts (tests, fuzzing, editors).
 
+pub mod config;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -12,6 +13,7 @@ use rayon::prelude::*;
 
 use model::decode::decode_document;
 use model::{Inventory, Object, Typed};
+use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
 use rules::Check;
 use source::discover::{discover, DiscoverError, Input};
@@ -24,12 +26,18 @@ use source::{FileId, SourceFile};
 pub struct Options {
     /// The namespace of objects that set none.
     pub namespace: String,
+    /// Which rules run, at what severity, and what the configuration silences.
+    pub policy: Policy,
+    /// Paths whose objects join the inventory without being reported on (`--context`).
+    pub context: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             namespace: "default".to_string(),
+            policy: Policy::default(),
+            context: Vec::new(),
         }
     }
 }
@@ -48,7 +56,28 @@ pub fn check(
     stdin_name: Option<&str>,
     options: &Options,
 ) -> Result<Run, DiscoverError> {
-    let found = discover(paths, exclude, stdin_name)?;
+    let mut found = discover(paths, exclude, stdin_name)?;
+    let mut checked = vec![true; found.inputs.len()];
+    if !options.context.is_empty() {
+        let context = discover(&options.context, exclude, None)?;
+        // A file both checked and in context is checked: compare real paths, not spellings.
+        let key = |i: &Input| match i {
+            Input::File { path, .. } => std::fs::canonicalize(path).ok(),
+            Input::Stdin { .. } => None,
+        };
+        let seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
+        for input in context.inputs {
+            if key(&input).is_some_and(|k| !seen.contains(&k)) {
+                found.inputs.push(input);
+                checked.push(false);
+            }
+        }
+        for note in context.notes {
+            if !found.notes.contains(&note) {
+                found.notes.push(note);
+            }
+        }
+    }
     let mut loaded: Vec<(SourceFile, Option<LoadProblem>)> = found
         .inputs
         .par_iter()
@@ -65,11 +94,11 @@ pub fn check(
                 unreadable: true,
             }),
         ));
+        checked.push(true);
     }
-    Ok(Run {
-        report: lint_loaded(loaded, options),
-        notes: found.notes,
-    })
+    let (report, mut notes) = lint_loaded(loaded, &checked, options);
+    notes.splice(0..0, found.notes);
+    Ok(Run { report, notes })
 }
 
 /// Lints texts given in memory, as `(display name, bytes)`.
@@ -79,7 +108,7 @@ pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Repor
         .enumerate()
         .map(|(i, (name, bytes))| decode_text(source::file::to_u32(i), name, bytes))
         .collect();
-    lint_loaded(loaded, options)
+    lint_loaded(loaded, &[], options).0
 }
 
 /// Reads one input (for callers that discover themselves).
@@ -180,8 +209,13 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     out
 }
 
-/// Parses, decodes, indexes and checks already-read files.
-fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options) -> Report {
+/// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
+/// only as context (missing entries are checked). Returns the report and notes for stderr.
+fn lint_loaded(
+    loaded: Vec<(SourceFile, Option<LoadProblem>)>,
+    checked: &[bool],
+    options: &Options,
+) -> (Report, Vec<String>) {
     let results: Vec<FileResult> = loaded
         .into_par_iter()
         .map(|(file, problem)| process_file(file, problem, options))
@@ -192,26 +226,41 @@ fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for r in results {
-        summary.files += 1;
-        summary.documents += r.documents;
-        summary.not_objects += r.not_objects;
+        // Context files feed the inventory but are not counted as checked.
+        let is_checked = checked.get(r.file.id as usize).copied().unwrap_or(true);
+        if is_checked {
+            summary.files += 1;
+            summary.documents += r.documents;
+            summary.not_objects += r.not_objects;
+            summary.objects += r.objects.len();
+            summary.unknown_kinds += r
+                .objects
+                .iter()
+                .filter(|o| matches!(o.typed, Typed::Unknown))
+                .count();
+            counts.push(FileCounts {
+                documents: r.documents,
+                objects: r.objects.len(),
+                not_objects: r.not_objects,
+            });
+        } else {
+            counts.push(FileCounts::default());
+        }
         files.push(r.file);
-        counts.push(FileCounts {
-            documents: r.documents,
-            objects: r.objects.len(),
-            not_objects: r.not_objects,
-        });
         objects.extend(r.objects);
         diagnostics.extend(r.diagnostics);
     }
-    summary.objects = objects.len();
-    summary.unknown_kinds = objects
-        .iter()
-        .filter(|o| matches!(o.typed, Typed::Unknown))
-        .count();
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     diagnostics.extend(run_rules(&inventory));
-    Report::new(inventory.files, counts, diagnostics, summary)
+    let applied = report::suppress::apply(&inventory, diagnostics, &options.policy, checked);
+    let report = Report::new(
+        inventory.files,
+        counts,
+        applied.diagnostics,
+        applied.suppressed,
+        summary,
+    );
+    (report, applied.notes)
 }
 
 /// Runs every rule over the inventory, in parallel.

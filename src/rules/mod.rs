@@ -11,7 +11,9 @@ pub mod duplicate_key;
 pub mod duplicate_object;
 pub mod invalid_object;
 pub mod invalid_yaml;
+pub mod unknown_rule;
 pub mod unreadable_file;
+pub mod unused_suppression;
 
 /// The workload pattern a rule protects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub enum Pattern {
     StatefulService,
     ServiceDiscovery,
     SelfAwareness,
+    /// Feedback on kplint's own suppressions and configuration.
+    Suppression,
 }
 
 impl Pattern {
@@ -41,6 +45,7 @@ impl Pattern {
             Pattern::StatefulService => "Stateful Service",
             Pattern::ServiceDiscovery => "Service Discovery",
             Pattern::SelfAwareness => "Self Awareness",
+            Pattern::Suppression => "Suppression",
         }
     }
 }
@@ -106,6 +111,8 @@ pub const ALL: &[&Rule] = &[
     &unreadable_file::RULE,
     &bare_pod::RULE,
     &daemonset_restart_policy::RULE,
+    &unused_suppression::RULE,
+    &unknown_rule::RULE,
 ];
 
 /// The rule with this id.
