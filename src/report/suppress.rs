@@ -439,10 +439,12 @@ fn scan_comments(file: &SourceFile, out: &mut Vec<Written>) {
             continue;
         }
         let rest_offset = start + hash + 1 + lead + (comment_trim.len() - rest.len());
+        // The ids end at `--` (a reason follows) or at a further `#` comment.
         let (ids, reason) = match rest.find("--") {
             Some(i) => (&rest[..i], Some(rest[i + 2..].trim().to_string())),
             None => (rest, None),
         };
+        let ids = ids.split('#').next().unwrap_or("");
         let reason = reason.filter(|r| !r.is_empty());
         let standalone = body[..hash].trim().is_empty();
         let scope = if file_wide {
