@@ -66,12 +66,17 @@ pub fn check(
             Input::Stdin { .. } => None,
         };
         let seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
-        for input in context.inputs {
-            if key(&input).is_some_and(|k| !seen.contains(&k)) {
-                found.inputs.push(input);
-                checked.push(false);
-            }
-        }
+        // Context files go first: a pair rule that reports the later of two objects
+        // (duplicate-object) then reports the checked one.
+        let extra: Vec<Input> = context
+            .inputs
+            .into_iter()
+            .filter(|input| key(input).is_some_and(|k| !seen.contains(&k)))
+            .collect();
+        let mut flags = vec![false; extra.len()];
+        flags.append(&mut checked);
+        checked = flags;
+        found.inputs.splice(0..0, extra);
         for note in context.notes {
             if !found.notes.contains(&note) {
                 found.notes.push(note);
