@@ -101,7 +101,14 @@ pub fn check(
         ));
         checked.push(true);
     }
-    let (report, mut notes) = lint_loaded(loaded, &checked, options);
+    // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
+    // rendered file kept on disk is itself the place to point at.
+    let streams: Vec<bool> = found
+        .inputs
+        .iter()
+        .map(|i| matches!(i, Input::Stdin { .. }))
+        .collect();
+    let (report, mut notes) = lint_loaded(loaded, &checked, &streams, options);
     notes.splice(0..0, found.notes);
     Ok(Run { report, notes })
 }
@@ -113,7 +120,7 @@ pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Repor
         .enumerate()
         .map(|(i, (name, bytes))| decode_text(source::file::to_u32(i), name, bytes))
         .collect();
-    lint_loaded(loaded, &[], options).0
+    lint_loaded(loaded, &[], &[], options).0
 }
 
 /// Reads one input (for callers that discover themselves).
@@ -215,10 +222,12 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
 }
 
 /// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
-/// only as context (missing entries are checked). Returns the report and notes for stderr.
+/// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
+/// stream, as in-memory texts are). Returns the report and notes for stderr.
 fn lint_loaded(
     loaded: Vec<(SourceFile, Option<LoadProblem>)>,
     checked: &[bool],
+    streams: &[bool],
     options: &Options,
 ) -> (Report, Vec<String>) {
     let results: Vec<FileResult> = loaded
@@ -257,10 +266,23 @@ fn lint_loaded(
     }
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     diagnostics.extend(run_rules(&inventory));
-    let applied = report::suppress::apply(&inventory, diagnostics, &options.policy, checked);
+    let blocks: Vec<Vec<report::place::Block>> = inventory
+        .files
+        .iter()
+        .map(|f| {
+            if streams.get(f.id as usize).copied().unwrap_or(true) {
+                report::place::blocks_of(f)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let applied =
+        report::suppress::apply(&inventory, diagnostics, &options.policy, checked, &blocks);
     let report = Report::new(
         inventory.files,
         counts,
+        blocks,
         applied.diagnostics,
         applied.suppressed,
         summary,

@@ -68,15 +68,16 @@ pub struct Report {
 }
 
 impl Report {
-    /// Sorts diagnostics by file, position and rule, and counts them.
+    /// Sorts diagnostics by shown file, position and rule, and counts them; `blocks` (per file)
+    /// are the helm `# Source:` blocks whose diagnostics are shown at their templates.
     pub fn new(
         files: Vec<SourceFile>,
         counts: Vec<FileCounts>,
+        blocks: Vec<Vec<place::Block>>,
         diagnostics: Vec<Diagnostic>,
         suppressed: Vec<Diagnostic>,
         mut summary: Summary,
     ) -> Report {
-        let blocks: Vec<Vec<place::Block>> = files.iter().map(place::blocks_of).collect();
         let mut report = Report {
             files,
             counts,

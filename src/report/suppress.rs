@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use globset::{GlobMatcher, GlobSet};
 
-use super::place::{blocks_of, is_document_boundary};
+use super::place::{is_document_boundary, Block};
 use super::{Diagnostic, Severity, SuppressedBy, Suppression};
 use crate::model::location::{resolve_path, FieldPath};
 use crate::model::{Inventory, Location, ObjectId};
@@ -108,12 +108,14 @@ enum Scope {
 }
 
 /// Applies `policy` and every suppression to the diagnostics of a run. Diagnostics in files
-/// that are not `checked` (context files) are dropped.
+/// that are not `checked` (context files) are dropped; `blocks` (per file) lets `files:` globs
+/// match the helm templates of a rendered stream.
 pub fn apply(
     inv: &Inventory,
     diagnostics: Vec<Diagnostic>,
     policy: &Policy,
     checked: &[bool],
+    blocks: &[Vec<Block>],
 ) -> Applied {
     let is_checked = |f: FileId| checked.get(f as usize).copied().unwrap_or(true);
     let mut written = Vec::new();
@@ -134,12 +136,6 @@ pub fn apply(
             .or_default()
             .push(obj.id);
     }
-    let templates: HashMap<FileId, Vec<super::place::Block>> = inv
-        .files
-        .iter()
-        .map(|f| (f.id, blocks_of(f)))
-        .filter(|(_, b)| !b.is_empty())
-        .collect();
     let mut entry_used = vec![false; policy.entries.len()];
     let mut out = Applied::default();
     for mut d in diagnostics {
@@ -167,7 +163,7 @@ pub fn apply(
         });
         let mut found: Option<Suppression> = None;
         for (i, e) in policy.entries.iter().enumerate() {
-            if entry_matches(inv, e, &d, object, templates.get(&d.file)) {
+            if entry_matches(inv, e, &d, object, blocks.get(d.file as usize)) {
                 entry_used[i] = true;
                 found.get_or_insert(Suppression {
                     by: SuppressedBy::Config,
@@ -229,7 +225,7 @@ fn entry_matches(
     e: &IgnoreEntry,
     d: &Diagnostic,
     object: Option<ObjectId>,
-    templates: Option<&Vec<super::place::Block>>,
+    templates: Option<&Vec<Block>>,
 ) -> bool {
     if let Some(rules) = &e.rules {
         if !rules.contains(&d.rule) {
