@@ -173,8 +173,14 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
         path: path.display().to_string(),
         reason: "not UTF-8 text".to_string(),
     })?;
-    let name = crate::source::discover::display_path(path);
-    let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    // Shown relative to the working directory when the file is below it.
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_ref()
+        .and_then(|d| path.strip_prefix(d).ok())
+        .unwrap_or(path);
+    let name = crate::source::discover::display_path(shown);
+    let base = shown.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut config = parse_config(&name, &text, &base)?;
     config.path = path.to_path_buf();
     Ok(config)

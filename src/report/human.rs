@@ -194,8 +194,12 @@ pub fn summary_line(report: &Report) -> String {
     }
     if s.not_objects > 0 {
         line.push_str(&format!(
-            ", {} not Kubernetes objects",
-            plural(s.not_objects, "document", "documents")
+            ", {}",
+            plural(
+                s.not_objects,
+                "document not a Kubernetes object",
+                "documents not Kubernetes objects"
+            )
         ));
     }
     if s.suppressed > 0 {
