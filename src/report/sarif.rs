@@ -7,7 +7,24 @@ use super::{Diagnostic, Place, Report, Severity, SuppressedBy};
 use crate::rules;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/kplint/kplint";
+/// The package's repository when Cargo.toml names one, else its crates.io page.
+fn information_uri() -> &'static str {
+    match option_env!("CARGO_PKG_REPOSITORY") {
+        Some(r) if !r.is_empty() => r,
+        _ => "https://crates.io/crates/kplint",
+    }
+}
+
+/// The text of one `## <title>` section of a rule's page (the page itself when it has none).
+fn section<'a>(doc: &'a str, title: &str) -> &'a str {
+    let heading = format!("## {title}\n");
+    let Some(start) = doc.find(&heading) else {
+        return doc;
+    };
+    let body = &doc[start + heading.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim()
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -17,16 +34,24 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// A relative URI reference: forward slashes, no leading `./`, each segment percent-encoded.
+/// The URI of a shown path: relative (forward slashes, no leading `./`, percent-encoded) for
+/// paths as given under the working directory, a `file://` URI for absolute ones.
 pub fn uri_of(name: &str) -> String {
     let path = name.replace('\\', "/");
     let path = path.trim_start_matches("./");
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
+    let drive = path.as_bytes().get(1) == Some(&b':') && path.as_bytes().get(2) == Some(&b'/');
+    let mut out = String::with_capacity(path.len() + 8);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    } else if drive {
+        out.push_str("file:///");
+    }
+    for (i, b) in path.bytes().enumerate() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
                 out.push(b as char)
             }
+            b':' if drive && i == 1 => out.push(':'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -50,7 +75,7 @@ fn rule_descriptor(r: &rules::Rule) -> Value {
         "id": r.id,
         "name": r.id,
         "shortDescription": {"text": r.summary},
-        "fullDescription": {"text": r.summary},
+        "fullDescription": {"text": section(r.doc, "What it checks")},
         "help": {"text": r.doc, "markdown": r.doc},
         "defaultConfiguration": {"level": level(r.severity)},
         "properties": {"pattern": r.pattern.as_str(), "tags": [r.pattern.as_str()]},
@@ -123,7 +148,7 @@ pub fn render(report: &Report) -> String {
                 "name": "kplint",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": INFORMATION_URI,
+                "informationUri": information_uri(),
                 "rules": rules,
             }},
             "columnKind": "utf16CodeUnits",
@@ -140,8 +165,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn full_description_is_the_what_it_checks_section() {
+        let doc = "# x\n\n## What it checks\n\nA thing.\n\n## Why it matters\n\nB.\n";
+        assert_eq!(section(doc, "What it checks"), "A thing.");
+        assert_eq!(section(doc, "Fix"), doc);
+    }
+
+    #[test]
     fn uris_are_relative_and_escaped() {
         assert_eq!(uri_of("./a b/c.yaml"), "a%20b/c.yaml");
         assert_eq!(uri_of("dir\\x.yaml"), "dir/x.yaml");
+        assert_eq!(uri_of("/tmp/a.yaml"), "file:///tmp/a.yaml");
+        assert_eq!(uri_of("C:\\k8s\\a.yaml"), "file:///C:/k8s/a.yaml");
     }
 }
