@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use super::{Diagnostic, Place, Report, Severity, SuppressedBy};
 use crate::rules;
 
-const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 /// The package's repository when Cargo.toml names one, else its crates.io page.
 fn information_uri() -> &'static str {
     match option_env!("CARGO_PKG_REPOSITORY") {
