@@ -16,6 +16,7 @@
     )
 )]
 
+pub mod config;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -25,6 +26,7 @@ use rayon::prelude::*;
 
 use model::decode::decode_document;
 use model::{Inventory, Object, Typed};
+use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
 use rules::Check;
 use source::discover::{discover, DiscoverError, Input};
@@ -37,12 +39,18 @@ use source::{FileId, SourceFile};
 pub struct Options {
     /// The namespace of objects that set none.
     pub namespace: String,
+    /// Which rules run, at what severity, and what the configuration silences.
+    pub policy: Policy,
+    /// Paths whose objects join the inventory without being reported on (`--context`).
+    pub context: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             namespace: "default".to_string(),
+            policy: Policy::default(),
+            context: Vec::new(),
         }
     }
 }
@@ -61,7 +69,33 @@ pub fn check(
     stdin_name: Option<&str>,
     options: &Options,
 ) -> Result<Run, DiscoverError> {
-    let found = discover(paths, exclude, stdin_name)?;
+    let mut found = discover(paths, exclude, stdin_name)?;
+    let mut checked = vec![true; found.inputs.len()];
+    if !options.context.is_empty() {
+        let context = discover(&options.context, exclude, None)?;
+        // A file both checked and in context is checked: compare real paths, not spellings.
+        let key = |i: &Input| match i {
+            Input::File { path, .. } => std::fs::canonicalize(path).ok(),
+            Input::Stdin { .. } => None,
+        };
+        let seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
+        // Context files go first: a pair rule that reports the later of two objects
+        // (duplicate-object) then reports the checked one.
+        let extra: Vec<Input> = context
+            .inputs
+            .into_iter()
+            .filter(|input| key(input).is_some_and(|k| !seen.contains(&k)))
+            .collect();
+        let mut flags = vec![false; extra.len()];
+        flags.append(&mut checked);
+        checked = flags;
+        found.inputs.splice(0..0, extra);
+        for note in context.notes {
+            if !found.notes.contains(&note) {
+                found.notes.push(note);
+            }
+        }
+    }
     let mut loaded: Vec<(SourceFile, Option<LoadProblem>)> = found
         .inputs
         .par_iter()
@@ -78,11 +112,18 @@ pub fn check(
                 unreadable: true,
             }),
         ));
+        checked.push(true);
     }
-    Ok(Run {
-        report: lint_loaded(loaded, options),
-        notes: found.notes,
-    })
+    // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
+    // rendered file kept on disk is itself the place to point at.
+    let streams: Vec<bool> = found
+        .inputs
+        .iter()
+        .map(|i| matches!(i, Input::Stdin { .. }))
+        .collect();
+    let (report, mut notes) = lint_loaded(loaded, &checked, &streams, options);
+    notes.splice(0..0, found.notes);
+    Ok(Run { report, notes })
 }
 
 /// Lints texts given in memory, as `(display name, bytes)`.
@@ -92,7 +133,7 @@ pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Repor
         .enumerate()
         .map(|(i, (name, bytes))| decode_text(source::file::to_u32(i), name, bytes))
         .collect();
-    lint_loaded(loaded, options)
+    lint_loaded(loaded, &[], &[], options).0
 }
 
 /// Reads one input (for callers that discover themselves).
@@ -193,8 +234,15 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     out
 }
 
-/// Parses, decodes, indexes and checks already-read files.
-fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options) -> Report {
+/// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
+/// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
+/// stream, as in-memory texts are). Returns the report and notes for stderr.
+fn lint_loaded(
+    loaded: Vec<(SourceFile, Option<LoadProblem>)>,
+    checked: &[bool],
+    streams: &[bool],
+    options: &Options,
+) -> (Report, Vec<String>) {
     let results: Vec<FileResult> = loaded
         .into_par_iter()
         .map(|(file, problem)| process_file(file, problem, options))
@@ -205,26 +253,54 @@ fn lint_loaded(loaded: Vec<(SourceFile, Option<LoadProblem>)>, options: &Options
     let mut objects = Vec::new();
     let mut diagnostics = Vec::new();
     for r in results {
-        summary.files += 1;
-        summary.documents += r.documents;
-        summary.not_objects += r.not_objects;
+        // Context files feed the inventory but are not counted as checked.
+        let is_checked = checked.get(r.file.id as usize).copied().unwrap_or(true);
+        if is_checked {
+            summary.files += 1;
+            summary.documents += r.documents;
+            summary.not_objects += r.not_objects;
+            summary.objects += r.objects.len();
+            summary.unknown_kinds += r
+                .objects
+                .iter()
+                .filter(|o| matches!(o.typed, Typed::Unknown))
+                .count();
+            counts.push(FileCounts {
+                documents: r.documents,
+                objects: r.objects.len(),
+                not_objects: r.not_objects,
+            });
+        } else {
+            counts.push(FileCounts::default());
+        }
         files.push(r.file);
-        counts.push(FileCounts {
-            documents: r.documents,
-            objects: r.objects.len(),
-            not_objects: r.not_objects,
-        });
         objects.extend(r.objects);
         diagnostics.extend(r.diagnostics);
     }
-    summary.objects = objects.len();
-    summary.unknown_kinds = objects
-        .iter()
-        .filter(|o| matches!(o.typed, Typed::Unknown))
-        .count();
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     diagnostics.extend(run_rules(&inventory));
-    Report::new(inventory.files, counts, diagnostics, summary)
+    let blocks: Vec<Vec<report::place::Block>> = inventory
+        .files
+        .iter()
+        .map(|f| {
+            if streams.get(f.id as usize).copied().unwrap_or(true) {
+                report::place::blocks_of(f)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let applied =
+        report::suppress::apply(&inventory, diagnostics, &options.policy, checked, &blocks);
+    let report = Report::new(
+        inventory.files,
+        counts,
+        blocks,
+        applied.diagnostics,
+        applied.suppressed,
+        summary,
+    );
+    (report, applied.notes)
 }
 
 /// Runs every rule over the inventory, in parallel.

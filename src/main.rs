@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use globset::{Glob, GlobSetBuilder};
 
-use kplint::report::{human, json, FailOn};
+use kplint::config::{self, Config};
+use kplint::report::suppress::{did_you_mean, Policy};
+use kplint::report::{compact, github, human, json, sarif, FailOn};
 use kplint::rules;
 
 /// A static linter for Kubernetes manifests that knows the workload patterns.
@@ -20,7 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Lint manifest files and directories (`-` reads standard input).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, severity, pattern and summary.
     Rules {
         /// Output format.
@@ -42,15 +44,36 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Exit 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Warning)]
-    fail_on: FailOnArg,
-    /// The namespace of objects that set none.
-    #[arg(long, default_value = "default")]
-    namespace: String,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<String>,
+    /// Exit 1 when a finding is at or above this severity [default: warning, or the config's].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOnArg>,
+    /// The namespace of objects that set none [default: default, or the config's].
+    #[arg(long)]
+    namespace: Option<String>,
     /// Skip paths matching this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     exclude: Vec<String>,
+    /// Read objects from PATH into the inventory without reporting on them (repeatable).
+    #[arg(long, value_name = "PATH")]
+    context: Vec<String>,
+    /// Run only these rules (comma-separated or repeated); engine diagnostics always run.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Turn these rules off (comma-separated or repeated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Use this configuration file instead of the nearest `.kplint.yaml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<String>,
+    /// Read no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// List the diagnostics that suppressions silenced, marked as suppressed.
+    #[arg(long)]
+    show_suppressed: bool,
     /// The name shown for standard input (`-`).
     #[arg(long, value_name = "NAME")]
     stdin_filename: Option<String>,
@@ -67,8 +90,16 @@ struct CheckArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
+    /// Graphical reports with the source snippet.
     Human,
+    /// The version-1 JSON contract.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// `path:line:col: severity[rule] message`, one line each.
+    Compact,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -88,7 +119,7 @@ enum FailOnArg {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check(args) => run_check(args),
+        Command::Check(args) => run_check(*args),
         Command::Rules { format } => {
             print_out(&list_rules(format));
             ExitCode::SUCCESS
@@ -148,9 +179,79 @@ fn list_rules(format: ListFormat) -> String {
     }
 }
 
+fn stderr_color(args: &CheckArgs) -> bool {
+    !args.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}
+
+fn load_config(args: &CheckArgs) -> Result<Option<Config>, ExitCode> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(p) => Some(std::path::PathBuf::from(p)),
+        None => std::env::current_dir().ok().and_then(|d| config::find(&d)),
+    };
+    let Some(path) = path else { return Ok(None) };
+    match config::load(&path) {
+        Ok(c) => Ok(Some(c)),
+        Err(e) => {
+            eprint!("{}", e.render(stderr_color(args)));
+            Err(ExitCode::from(2))
+        }
+    }
+}
+
+/// Rule ids given on the command line, checked.
+fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static rules::Rule>, ExitCode> {
+    let mut out = Vec::new();
+    for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        match rules::by_id(id) {
+            Some(r) => out.push(r),
+            None => {
+                let hint = did_you_mean(id)
+                    .map(|c| format!("; did you mean `{c}`?"))
+                    .unwrap_or_default();
+                eprintln!("error: {flag} {id}: no such rule{hint} (`kplint rules` lists them)");
+                return Err(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn run_check(args: CheckArgs) -> ExitCode {
+    let config = match load_config(&args) {
+        Ok(c) => c.unwrap_or_default(),
+        Err(code) => return code,
+    };
+    let mut policy = Policy {
+        levels: config.levels.clone(),
+        entries: config.ignore.clone(),
+        ..Default::default()
+    };
+    let select = match rule_ids("--select", &args.select) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    if !select.is_empty() {
+        policy.select = Some(select.iter().map(|r| r.id).collect());
+    }
+    let ignore = match rule_ids("--ignore", &args.ignore) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    for r in ignore {
+        if r.is_engine() {
+            eprintln!(
+                "error: --ignore {}: engine diagnostics can't be turned off (kubectl or the API server rejects such input); fix it, or --exclude the file",
+                r.id
+            );
+            return ExitCode::from(2);
+        }
+        policy.ignore.insert(r.id);
+    }
     let mut globs = GlobSetBuilder::new();
-    for g in &args.exclude {
+    for g in config.exclude.iter().chain(&args.exclude) {
         match Glob::new(g) {
             Ok(glob) => {
                 globs.add(glob);
@@ -169,7 +270,18 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
     };
     let options = kplint::Options {
-        namespace: args.namespace.clone(),
+        namespace: args
+            .namespace
+            .clone()
+            .or(config.namespace.clone())
+            .unwrap_or_else(|| "default".to_string()),
+        policy,
+        context: config
+            .context
+            .iter()
+            .chain(&args.context)
+            .cloned()
+            .collect(),
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
@@ -200,11 +312,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for note in &run.notes {
         eprintln!("note: {note}");
     }
-    let report = run.report;
+    let mut report = run.report;
+    report.show_suppressed = args.show_suppressed;
     let text = match args.format {
         Format::Json => json::render(&report),
+        Format::Sarif => sarif::render(&report),
+        Format::Github => github::render(&report),
+        Format::Compact => compact::render(&report),
         Format::Human => {
             let color = !args.no_color
+                && args.output.is_none()
                 && std::env::var_os("NO_COLOR").is_none()
                 && std::io::stdout().is_terminal();
             human::render(
@@ -216,7 +333,15 @@ fn run_check(args: CheckArgs) -> ExitCode {
             )
         }
     };
-    print_out(&text);
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+                eprintln!("error: --output {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+        None => print_out(&text),
+    }
     if report.summary.objects == 0 && !args.allow_empty {
         eprintln!(
             "error: no Kubernetes object found in {} file(s) ({} document(s) without `kind`); pass --allow-empty to accept this",
@@ -225,10 +350,11 @@ fn run_check(args: CheckArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let fail_on = match args.fail_on {
-        FailOnArg::Error => FailOn::Error,
-        FailOnArg::Warning => FailOn::Warning,
-        FailOnArg::Info => FailOn::Info,
-        FailOnArg::Never => FailOn::Never,
+        Some(FailOnArg::Error) => FailOn::Error,
+        Some(FailOnArg::Warning) => FailOn::Warning,
+        Some(FailOnArg::Info) => FailOn::Info,
+        Some(FailOnArg::Never) => FailOn::Never,
+        None => config.fail_on.unwrap_or(FailOn::Warning),
     };
     if report.fails(fail_on) {
         ExitCode::from(1)

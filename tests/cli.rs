@@ -5,7 +5,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox\n";
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox\n      livenessProbe:\n        exec: {command: [\"true\"]}\n";
 const CONFIG: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
 
 fn kplint() -> Command {
@@ -316,4 +316,421 @@ fn human_output_has_snippet_label_and_help() {
         !text.contains('\u{1b}'),
         "no colour codes when not a terminal"
     );
+}
+
+fn stderr_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stderr).to_string()
+}
+
+fn stdout_of(out: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&out.get_output().stdout).to_string()
+}
+
+#[test]
+fn config_sets_fail_on_rules_and_flags_override_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "app/pod.yaml", POD);
+    write(d, ".kplint.yaml", "fail-on: error\n");
+    // Found from a subfolder too: the nearest .kplint.yaml in the folder or its ancestors.
+    kplint()
+        .current_dir(d.join("app"))
+        .args(["check", "."])
+        .assert()
+        .code(0);
+    kplint()
+        .current_dir(d)
+        .args(["check", "--fail-on", "warning"])
+        .assert()
+        .code(1);
+    write(d, ".kplint.yaml", "rules:\n  bare-pod: error\n");
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        json_of(&out.get_output().stdout)["diagnostics"][0]["severity"],
+        "error"
+    );
+    write(d, ".kplint.yaml", "rules:\n  bare-pod: off\n");
+    kplint().current_dir(d).args(["check"]).assert().code(0);
+    // --no-config and --config FILE.
+    kplint()
+        .current_dir(d)
+        .args(["check", "--no-config"])
+        .assert()
+        .code(1);
+    write(d, "strict.yaml", "namespace: team-b\n");
+    let out = kplint()
+        .current_dir(d)
+        .args([
+            "check",
+            "app",
+            "--config",
+            "strict.yaml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["diagnostics"][0]["object"]["namespace"], "team-b");
+}
+
+#[test]
+fn config_errors_exit_2_and_point_at_the_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "pod.yaml", POD);
+    write(
+        d,
+        ".kplint.yaml",
+        "namespace: shop\nrules:\n  bare-pod: warning\n  bare-pods: off\n",
+    );
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(2);
+    assert!(out.get_output().stdout.is_empty(), "nothing on stdout");
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(".kplint.yaml:4:3: unknown rule `bare-pods`"),
+        "{err}"
+    );
+    assert!(err.contains("  bare-pods: off"), "the snippet: {err}");
+    assert!(err.contains("did you mean `bare-pod`"), "{err}");
+
+    write(
+        d,
+        ".kplint.yaml",
+        "fail-on: warning\nexclude: vendor/**\nignores: []\n",
+    );
+    let err = stderr_of(&kplint().current_dir(d).args(["check"]).assert().code(2));
+    assert!(
+        err.contains(".kplint.yaml:3:1: unknown key `ignores`"),
+        "{err}"
+    );
+
+    write(d, ".kplint.yaml", "rules:\n  invalid-yaml: off\n");
+    let err = stderr_of(&kplint().current_dir(d).args(["check"]).assert().code(2));
+    assert!(err.contains(".kplint.yaml:2:17"), "{err}");
+    assert!(err.contains("engine diagnostic"), "{err}");
+
+    write(d, ".kplint.yaml", "fail-on: [error\n");
+    let err = stderr_of(&kplint().current_dir(d).args(["check"]).assert().code(2));
+    assert!(err.contains("invalid YAML"), "{err}");
+}
+
+#[test]
+fn select_and_ignore_take_rule_ids() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "pod.yaml", POD);
+    kplint()
+        .current_dir(d)
+        .args(["check", "--ignore", "bare-pod"])
+        .assert()
+        .code(0);
+    kplint()
+        .current_dir(d)
+        .args(["check", "--select", "daemonset-restart-policy"])
+        .assert()
+        .code(0);
+    kplint()
+        .current_dir(d)
+        .args(["check", "--select", "bare-pod"])
+        .assert()
+        .code(1);
+    let err = stderr_of(
+        &kplint()
+            .current_dir(d)
+            .args(["check", "--select", "bare-pdo"])
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("did you mean `bare-pod`"), "{err}");
+    let err = stderr_of(
+        &kplint()
+            .current_dir(d)
+            .args(["check", "--ignore", "invalid-yaml"])
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("can't be turned off"), "{err}");
+    // Engine diagnostics run whatever --select says.
+    write(d, "broken.yaml", "kind: [\n");
+    kplint()
+        .current_dir(d)
+        .args(["check", "--select", "bare-pod", "--fail-on", "error"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_logs_stay_on_stderr() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "pod.yaml", POD);
+    write(
+        d,
+        "chart/Chart.yaml",
+        "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+    );
+    write(d, "chart/templates/x.yaml", "{{ .Values.x }}\n");
+    for format in ["json", "sarif", "github", "compact", "human"] {
+        let file = format!("report.{format}");
+        let out = kplint()
+            .current_dir(d)
+            .args([
+                "check",
+                ".",
+                "--exclude",
+                "report.*",
+                "--format",
+                format,
+                "--output",
+                &file,
+            ])
+            .assert()
+            .code(1);
+        assert!(
+            out.get_output().stdout.is_empty(),
+            "{format}: stdout stays empty"
+        );
+        assert!(stderr_of(&out).contains("note: skipped Helm chart templates"));
+        let text = fs::read_to_string(d.join(&file)).expect("report written");
+        assert!(text.contains("bare-pod"), "{format}: {text}");
+        assert!(!text.contains("note:"), "{format}: no logs in the report");
+        if format == "json" || format == "sarif" {
+            serde_json::from_str::<serde_json::Value>(&text).expect("valid JSON");
+        }
+    }
+    let err = stderr_of(
+        &kplint()
+            .current_dir(d)
+            .args(["check", "pod.yaml", "--output", "no/such/dir/out.json"])
+            .assert()
+            .code(2),
+    );
+    assert!(err.contains("--output"), "{err}");
+}
+
+#[test]
+fn machine_formats_on_stdout() {
+    let out = kplint()
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "k8s/pod.yaml",
+            "--format",
+            "compact",
+        ])
+        .write_stdin(POD)
+        .assert()
+        .code(1);
+    assert!(
+        stdout_of(&out).starts_with("k8s/pod.yaml:2:7: warning[bare-pod] Pod \"p\" is a bare Pod")
+    );
+    let out = kplint()
+        .args([
+            "check",
+            "-",
+            "--stdin-filename",
+            "k8s/pod.yaml",
+            "--format",
+            "github",
+        ])
+        .write_stdin(POD)
+        .assert()
+        .code(1);
+    assert!(stdout_of(&out).starts_with(
+        "::warning file=k8s/pod.yaml,line=2,col=7,endLine=2,endColumn=10,title=bare-pod::Pod \"p\""
+    ));
+    let out = kplint()
+        .args(["check", "-", "--format", "sarif"])
+        .write_stdin(CONFIG)
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["version"], "2.1.0");
+    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn suppressions_are_counted_and_shown_on_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let annotated = POD.replace(
+        "  name: p\n",
+        "  name: p\n  annotations:\n    ignore.kplint.io/bare-pod: \"debug pod\"\n",
+    );
+    write(d, "a.yaml", &annotated);
+    write(
+        d,
+        "b.yaml",
+        &POD.replace(
+            "kind: Pod\n",
+            "kind: Pod  # kplint-ignore bare-pod -- one-off\n",
+        )
+        .replace("name: p", "name: q"),
+    );
+    write(
+        d,
+        "c.yaml",
+        &POD.replace(
+            "apiVersion: v1\n",
+            "# kplint-ignore-file bare-pod\napiVersion: v1\n",
+        )
+        .replace("name: p", "name: r"),
+    );
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["summary"]["suppressed"], 3);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    let human = stdout_of(&kplint().current_dir(d).args(["check"]).assert().code(0));
+    assert!(human.contains("3 suppressed"), "{human}");
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json", "--show-suppressed"])
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    let marks: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|d| &d["suppressed"])
+        .collect();
+    assert_eq!(
+        marks[0],
+        &serde_json::json!({"by": "annotation", "reason": "debug pod"})
+    );
+    assert_eq!(
+        marks[1],
+        &serde_json::json!({"by": "comment", "reason": "one-off"})
+    );
+    assert_eq!(
+        marks[2],
+        &serde_json::json!({"by": "file-comment", "reason": null})
+    );
+}
+
+#[test]
+fn unused_and_unknown_suppressions_are_reported() {
+    let text = "apiVersion: v1\nkind: ConfigMap  # kplint-ignore bare-pod\nmetadata:\n  name: c\n  annotations:\n    ignore.kplint.io/bare-pdo: \"typo\"\n";
+    let out = kplint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(text)
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    let d = &v["diagnostics"];
+    assert_eq!(d[0]["rule"], "unused-suppression");
+    assert_eq!(d[0]["severity"], "info");
+    assert_eq!(d[0]["range"]["start"]["line"], 2);
+    assert_eq!(d[0]["range"]["start"]["column"], 34);
+    assert_eq!(d[1]["rule"], "unknown-rule");
+    assert_eq!(d[1]["severity"], "warning");
+    assert_eq!(d[1]["range"]["start"]["line"], 6);
+    assert!(d[1]["help"]
+        .as_str()
+        .expect("help")
+        .contains("did you mean `bare-pod`"));
+}
+
+#[test]
+fn config_ignore_entries_silence_third_party_objects() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "vendor/chart.yaml",
+        &POD.replace("name: p", "name: debug-1"),
+    );
+    write(d, "app/pod.yaml", POD);
+    write(
+        d,
+        ".kplint.yaml",
+        "ignore:\n  - rules: [bare-pod]\n    kind: Pod\n    name: 'debug-*'\n    reason: upstream chart\n  - rules: all\n    files: 'nothing/**'\n",
+    );
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(files_of(&v), vec!["app/pod.yaml"]);
+    assert_eq!(v["summary"]["suppressed"], 1);
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(".kplint.yaml:6: this ignore entry silenced nothing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn context_objects_join_the_inventory_but_are_not_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "base/cm.yaml", CONFIG);
+    write(d, "base/pod.yaml", POD);
+    write(d, "changed/cm.yaml", CONFIG);
+    // Checking only the changed file: the duplicate in base/ is found through the context,
+    // and base/pod.yaml's bare Pod is not reported (it is not being checked).
+    let out = kplint()
+        .current_dir(d)
+        .args([
+            "check",
+            "changed/cm.yaml",
+            "--context",
+            "base",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(files_of(&v), vec!["changed/cm.yaml"]);
+    assert_eq!(v["diagnostics"][0]["rule"], "duplicate-object");
+    assert_eq!(v["diagnostics"][0]["related"][0]["file"], "base/cm.yaml");
+    assert_eq!(v["summary"]["files"], 1);
+    // Without the context, nothing to report.
+    kplint()
+        .current_dir(d)
+        .args(["check", "changed/cm.yaml"])
+        .assert()
+        .code(0);
+    // A file both checked and in context is checked; `context:` in the config works too.
+    write(d, ".kplint.yaml", "context: [base]\n");
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "base/pod.yaml", "--format", "json"])
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(files_of(&v), vec!["base/pod.yaml"]);
+    assert_eq!(v["diagnostics"][0]["rule"], "bare-pod");
+}
+
+#[test]
+fn helm_template_stdin_names_the_template() {
+    let stream = format!("---\n# Source: shop/templates/debug.yaml\n{POD}");
+    let out = kplint()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(stream)
+        .assert()
+        .code(1);
+    let v = json_of(&out.get_output().stdout);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "shop/templates/debug.yaml");
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["rendered"]["file"], "-");
+    assert_eq!(d["rendered"]["range"]["start"]["line"], 4);
 }

@@ -74,6 +74,40 @@ pub struct Diagnostic {
     pub path: Option<String>,
     pub object: Option<ObjectRef>,
     pub related: Vec<Related>,
+    /// Set on a diagnostic that a suppression silenced (listed only with `--show-suppressed`).
+    pub suppressed: Option<Suppression>,
+}
+
+/// The kinds of suppression kplint honours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressedBy {
+    /// `ignore.kplint.io/<rule>` on the object or its pod template.
+    Annotation,
+    /// `# kplint-ignore <rule>` on the line or the line above.
+    Comment,
+    /// `# kplint-ignore-file <rule>` in the document.
+    FileComment,
+    /// An `ignore:` entry of the configuration file.
+    Config,
+}
+
+impl SuppressedBy {
+    /// The name used in JSON (`"by"`) and in the human report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressedBy::Annotation => "annotation",
+            SuppressedBy::Comment => "comment",
+            SuppressedBy::FileComment => "file-comment",
+            SuppressedBy::Config => "config",
+        }
+    }
+}
+
+/// Why a diagnostic is not counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub by: SuppressedBy,
+    pub reason: Option<String>,
 }
 
 impl Diagnostic {
@@ -94,6 +128,7 @@ impl Diagnostic {
             path: None,
             object: None,
             related: Vec::new(),
+            suppressed: None,
         }
     }
 

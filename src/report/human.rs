@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
-use super::{Diagnostic, Report, Severity};
+use super::{Diagnostic, Place, Report, Severity};
 
 /// Rendering choices for the human format.
 #[derive(Debug, Clone, Copy)]
@@ -78,11 +78,13 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
-fn source_of(report: &Report, file: u32) -> NamedSource<Arc<str>> {
-    match report.file(file) {
-        Some(f) => NamedSource::new(f.name.clone(), Arc::clone(&f.text)),
-        None => NamedSource::new("-", Arc::from("")),
-    }
+fn source_of(place: &Place<'_>) -> NamedSource<Arc<str>> {
+    let name = if place.rendered.is_some() {
+        format!("{} (rendered)", place.name)
+    } else {
+        place.name.to_string()
+    };
+    NamedSource::new(name, Arc::from(place.text))
 }
 
 fn label(text: &str, span: crate::source::Span, primary: bool) -> LabeledSpan {
@@ -105,29 +107,39 @@ fn to_rendered(report: &Report, d: &Diagnostic) -> Rendered {
         Some(p) => p.clone(),
         None => "here".to_string(),
     };
-    let mut labels = vec![label(&primary, d.span, true)];
+    let place = report.place(d.file, d.span);
+    let mut labels = vec![label(&primary, place.span, true)];
     let mut related = Vec::new();
     for r in &d.related {
-        if r.file == d.file {
-            labels.push(label(&r.message, r.span, false));
+        let rp = report.place(r.file, r.span);
+        if r.file == d.file && std::ptr::eq(rp.text, place.text) {
+            labels.push(label(&r.message, rp.span, false));
         } else {
             related.push(Rendered {
                 message: r.message.clone(),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: source_of(report, r.file),
-                labels: vec![label(&r.message, r.span, true)],
+                source: source_of(&rp),
+                labels: vec![label(&r.message, rp.span, true)],
                 related: Vec::new(),
             });
         }
     }
+    let mut message = d.message.clone();
+    if let Some(s) = &d.suppressed {
+        message.push_str(&format!(" [suppressed by {}", s.by.as_str()));
+        if let Some(reason) = &s.reason {
+            message.push_str(&format!(": {reason}"));
+        }
+        message.push(']');
+    }
     Rendered {
-        message: d.message.clone(),
+        message,
         code: Some(d.rule.to_string()),
         severity,
         help: d.help.clone(),
-        source: source_of(report, d.file),
+        source: source_of(&place),
         labels,
         related,
     }
@@ -144,7 +156,7 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         .with_width(options.width)
         .with_links(false);
     let mut out = String::new();
-    for d in &report.diagnostics {
+    for d in report.listed() {
         let rendered = to_rendered(report, d);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}: {}\n", d.rule, d.severity, d.message));
@@ -182,8 +194,12 @@ pub fn summary_line(report: &Report) -> String {
     }
     if s.not_objects > 0 {
         line.push_str(&format!(
-            ", {} not Kubernetes objects",
-            plural(s.not_objects, "document", "documents")
+            ", {}",
+            plural(
+                s.not_objects,
+                "document not a Kubernetes object",
+                "documents not Kubernetes objects"
+            )
         ));
     }
     if s.suppressed > 0 {

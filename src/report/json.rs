@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Diagnostic, Report};
-use crate::source::{SourceFile, Span};
+use super::{Diagnostic, Place, Pos, Report};
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
@@ -43,6 +42,12 @@ struct JsonDiagnostic<'a> {
     path: Option<&'a str>,
     object: Option<JsonObject<'a>>,
     related: Vec<JsonRelated<'a>>,
+    /// Present only for `helm template` output: where the finding is in the rendered stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<JsonRendered<'a>>,
+    /// Present only with `--show-suppressed`, on diagnostics a suppression silenced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppressed<'a>>,
 }
 
 #[derive(Serialize)]
@@ -60,6 +65,20 @@ struct JsonRelated<'a> {
     file: &'a str,
     range: JsonRange,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered: Option<JsonRendered<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRendered<'a> {
+    file: &'a str,
+    range: JsonRange,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    by: &'a str,
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -75,37 +94,37 @@ struct JsonPosition {
     offset: u32,
 }
 
-fn range(file: Option<&SourceFile>, span: Span) -> JsonRange {
-    let pos = |off: u32| match file {
-        Some(f) => {
-            let p = f.position(off);
-            JsonPosition {
-                line: p.line,
-                column: p.column,
-                offset: p.offset,
-            }
-        }
-        None => JsonPosition {
-            line: 1,
-            column: 1,
-            offset: off,
-        },
-    };
-    JsonRange {
-        start: pos(span.start),
-        end: pos(span.end),
+fn position(p: Pos) -> JsonPosition {
+    JsonPosition {
+        line: p.line,
+        column: p.column,
+        offset: p.offset,
     }
 }
 
+fn range(start: Pos, end: Pos) -> JsonRange {
+    JsonRange {
+        start: position(start),
+        end: position(end),
+    }
+}
+
+fn rendered<'a>(p: &Place<'a>) -> Option<JsonRendered<'a>> {
+    p.rendered.map(|(file, start, end)| JsonRendered {
+        file,
+        range: range(start, end),
+    })
+}
+
 fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
-    let file = report.file(d.file);
+    let place = report.place(d.file, d.span);
     JsonDiagnostic {
         rule: d.rule,
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
-        file: file.map(|f| f.name.as_str()).unwrap_or("-"),
-        range: range(file, d.span),
+        file: place.name,
+        range: range(place.start, place.end),
         path: d.path.as_deref(),
         object: d.object.as_ref().map(|o| JsonObject {
             api_version: &o.api_version,
@@ -118,14 +137,20 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
             .related
             .iter()
             .map(|r| {
-                let rf = report.file(r.file);
+                let rp = report.place(r.file, r.span);
                 JsonRelated {
-                    file: rf.map(|f| f.name.as_str()).unwrap_or("-"),
-                    range: range(rf, r.span),
+                    file: rp.name,
+                    range: range(rp.start, rp.end),
                     message: &r.message,
+                    rendered: rendered(&rp),
                 }
             })
             .collect(),
+        rendered: rendered(&place),
+        suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
+            by: s.by.as_str(),
+            reason: s.reason.as_deref(),
+        }),
     }
 }
 
@@ -150,8 +175,8 @@ pub fn render(report: &Report) -> String {
             suppressed: s.suppressed,
         },
         diagnostics: report
-            .diagnostics
-            .iter()
+            .listed()
+            .into_iter()
             .map(|d| diagnostic(report, d))
             .collect(),
     };

@@ -1,11 +1,17 @@
 //! The result of a run and its renderers. Renderers only render: suppression and ordering are
 //! settled before a `Report` exists.
 
+pub mod compact;
 pub mod diagnostic;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod place;
+pub mod sarif;
+pub mod suppress;
 
-pub use diagnostic::{Diagnostic, ObjectRef, Related, Severity};
+pub use diagnostic::{Diagnostic, ObjectRef, Related, Severity, SuppressedBy, Suppression};
+pub use place::{Place, Pos};
 
 use crate::source::SourceFile;
 
@@ -52,28 +58,38 @@ pub struct Report {
     /// Per-file counts, parallel to `files`.
     pub counts: Vec<FileCounts>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics a suppression silenced; not counted, listed only with `--show-suppressed`.
+    pub suppressed: Vec<Diagnostic>,
+    /// Per file (parallel to `files`): the helm `# Source:` blocks that attribute text to templates.
+    pub blocks: Vec<Vec<place::Block>>,
     pub summary: Summary,
+    /// Renderers list the suppressed diagnostics too (`--show-suppressed`), marked as such.
+    pub show_suppressed: bool,
 }
 
 impl Report {
-    /// Sorts diagnostics by file, position and rule, and counts them.
+    /// Sorts diagnostics by shown file, position and rule, and counts them; `blocks` (per file)
+    /// are the helm `# Source:` blocks whose diagnostics are shown at their templates.
     pub fn new(
         files: Vec<SourceFile>,
         counts: Vec<FileCounts>,
-        mut diagnostics: Vec<Diagnostic>,
+        blocks: Vec<Vec<place::Block>>,
+        diagnostics: Vec<Diagnostic>,
+        suppressed: Vec<Diagnostic>,
         mut summary: Summary,
     ) -> Report {
-        diagnostics.sort_by(|a, b| {
-            let fa = files.get(a.file as usize).map(|f| f.name.as_str());
-            let fb = files.get(b.file as usize).map(|f| f.name.as_str());
-            fa.cmp(&fb)
-                .then(a.file.cmp(&b.file))
-                .then(a.span.start.cmp(&b.span.start))
-                .then(a.rule.cmp(b.rule))
-                .then(a.span.end.cmp(&b.span.end))
-                .then(a.message.cmp(&b.message))
-        });
-        diagnostics.dedup();
+        let mut report = Report {
+            files,
+            counts,
+            diagnostics: Vec::new(),
+            suppressed: Vec::new(),
+            blocks,
+            summary: Summary::default(),
+            show_suppressed: false,
+        };
+        let diagnostics = report.sorted(diagnostics);
+        let suppressed = report.sorted(suppressed);
+        summary.suppressed = suppressed.len();
         summary.error = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
@@ -86,12 +102,66 @@ impl Report {
             .iter()
             .filter(|d| d.severity == Severity::Info)
             .count();
-        Report {
-            files,
-            counts,
-            diagnostics,
-            summary,
+        report.diagnostics = diagnostics;
+        report.suppressed = suppressed;
+        report.summary = summary;
+        report
+    }
+
+    /// Sorts by shown file (a helm template or the input), position, rule; drops exact repeats.
+    fn sorted(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut keyed: Vec<((String, u32, u32), Diagnostic)> = diagnostics
+            .drain(..)
+            .map(|d| {
+                let p = self.place(d.file, d.span);
+                ((p.name.to_string(), d.file, p.start.offset), d)
+            })
+            .collect();
+        keyed.sort_by(|(ka, a), (kb, b)| {
+            ka.cmp(kb)
+                .then(a.span.start.cmp(&b.span.start))
+                .then(a.rule.cmp(b.rule))
+                .then(a.span.end.cmp(&b.span.end))
+                .then(a.message.cmp(&b.message))
+        });
+        let mut out: Vec<Diagnostic> = keyed.into_iter().map(|(_, d)| d).collect();
+        out.dedup();
+        out
+    }
+
+    /// Where a span is shown (its helm template when the input is `helm template` output).
+    pub fn place(&self, file: crate::source::FileId, span: crate::source::Span) -> Place<'_> {
+        match self.file(file) {
+            Some(f) => place::place(
+                f,
+                self.blocks
+                    .get(file as usize)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+                span,
+            ),
+            None => place::nowhere(span),
         }
+    }
+
+    /// The diagnostics a renderer lists: the counted ones, and the suppressed ones when asked,
+    /// in one sorted sequence.
+    pub fn listed(&self) -> Vec<&Diagnostic> {
+        if !self.show_suppressed || self.suppressed.is_empty() {
+            return self.diagnostics.iter().collect();
+        }
+        let mut all: Vec<&Diagnostic> = self.diagnostics.iter().chain(&self.suppressed).collect();
+        all.sort_by(|a, b| {
+            let pa = self.place(a.file, a.span);
+            let pb = self.place(b.file, b.span);
+            (pa.name, a.file, pa.start.offset, a.rule).cmp(&(
+                pb.name,
+                b.file,
+                pb.start.offset,
+                b.rule,
+            ))
+        });
+        all
     }
 
     /// True when some diagnostic is at or above the threshold.

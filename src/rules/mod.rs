@@ -41,7 +41,9 @@ pub mod statefulset_service_missing;
 pub mod statefulset_service_not_headless;
 pub mod statefulset_service_selector;
 pub mod unknown_field;
+pub mod unknown_rule;
 pub mod unreadable_file;
+pub mod unused_suppression;
 pub mod workload_restart_policy;
 
 /// The workload pattern a rule protects.
@@ -57,6 +59,8 @@ pub enum Pattern {
     StatefulService,
     ServiceDiscovery,
     SelfAwareness,
+    /// Feedback on kplint's own suppressions and configuration.
+    Suppression,
 }
 
 impl Pattern {
@@ -72,6 +76,7 @@ impl Pattern {
             Pattern::StatefulService => "Stateful Service",
             Pattern::ServiceDiscovery => "Service Discovery",
             Pattern::SelfAwareness => "Self Awareness",
+            Pattern::Suppression => "Suppression",
         }
     }
 }
@@ -171,6 +176,8 @@ pub const ALL: &[&Rule] = &[
     &statefulset_service_missing::RULE,
     &statefulset_service_selector::RULE,
     &workload_restart_policy::RULE,
+    &unused_suppression::RULE,
+    &unknown_rule::RULE,
 ];
 
 /// The rule with this id.

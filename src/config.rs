@@ -1,0 +1,549 @@
+//! `.kplint.yaml`: the repository's settings. Read with kplint's own span tree, so every
+//! mistake (an unknown key, an unknown rule id, a bad value) is an error pointing at its line.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSetBuilder};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+
+use crate::report::suppress::{did_you_mean, IgnoreEntry, Level};
+use crate::report::{FailOn, Severity};
+use crate::rules;
+use crate::source::tree::{parse, NodeId, Tree};
+use crate::source::{SourceFile, Span};
+
+/// The names kplint looks for, in each folder from the working directory up.
+pub const FILE_NAMES: &[&str] = &[".kplint.yaml", ".kplint.yml"];
+
+/// The settings of a `.kplint.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The file the settings come from.
+    pub path: PathBuf,
+    pub namespace: Option<String>,
+    pub fail_on: Option<FailOn>,
+    pub levels: HashMap<&'static str, Level>,
+    pub exclude: Vec<String>,
+    /// Context paths, relative to the working directory when the config is below it.
+    pub context: Vec<String>,
+    pub ignore: Vec<IgnoreEntry>,
+}
+
+/// Why the configuration can't be used (exit code 2).
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The file could not be read.
+    Unreadable { path: String, reason: String },
+    /// A mistake at a place in the file.
+    Located {
+        name: String,
+        text: Arc<str>,
+        span: Span,
+        message: String,
+        help: Option<String>,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::Unreadable { path, reason } => write!(f, "{path}: {reason}"),
+            ConfigError::Located { message, .. } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A located configuration error as miette renders it (with the source snippet).
+#[derive(Debug)]
+struct Shown<'a> {
+    message: &'a str,
+    help: Option<&'a str>,
+    source: NamedSource<Arc<str>>,
+    span: Span,
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("config"))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                Some("here".to_string()),
+                (self.span.start as usize, self.span.len() as usize),
+            ),
+        )))
+    }
+}
+
+impl ConfigError {
+    /// The error as shown on stderr: `error: file:line:col: message` and the snippet.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            ConfigError::Unreadable { .. } => format!("error: config: {self}\n"),
+            ConfigError::Located {
+                name,
+                text,
+                span,
+                message,
+                help,
+            } => {
+                let file = SourceFile::new(0, name.clone(), text);
+                let p = file.position(span.start);
+                let shown = Shown {
+                    message,
+                    help: help.as_deref(),
+                    source: NamedSource::new(name.clone(), Arc::clone(text)),
+                    span: *span,
+                };
+                let theme = if color {
+                    GraphicalTheme::unicode()
+                } else {
+                    GraphicalTheme::unicode_nocolor()
+                };
+                let mut out = format!("error: {name}:{}:{}: {message}\n", p.line, p.column);
+                let handler = GraphicalReportHandler::new_themed(theme)
+                    .with_width(100)
+                    .with_links(false);
+                let _ = handler.render_report(&mut out, &shown);
+                out
+            }
+        }
+    }
+
+    /// The 1-based line of a located error.
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            ConfigError::Located {
+                name, text, span, ..
+            } => Some(
+                SourceFile::new(0, name.clone(), text)
+                    .position(span.start)
+                    .line,
+            ),
+            ConfigError::Unreadable { .. } => None,
+        }
+    }
+}
+
+/// The nearest `.kplint.yaml` in `start` or its ancestors.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        for name in FILE_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads and checks a configuration file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let bytes = std::fs::read(path).map_err(|e| ConfigError::Unreadable {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| ConfigError::Unreadable {
+        path: path.display().to_string(),
+        reason: "not UTF-8 text".to_string(),
+    })?;
+    // Shown relative to the working directory when the file is below it.
+    let cwd = std::env::current_dir().ok();
+    let shown = cwd
+        .as_ref()
+        .and_then(|d| path.strip_prefix(d).ok())
+        .unwrap_or(path);
+    let name = crate::source::discover::display_path(shown);
+    let base = shown.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut config = parse_config(&name, &text, &base)?;
+    config.path = path.to_path_buf();
+    Ok(config)
+}
+
+struct Reader<'a> {
+    name: &'a str,
+    text: Arc<str>,
+    tree: &'a Tree,
+}
+
+impl Reader<'_> {
+    fn error(&self, node: NodeId, message: impl Into<String>, help: Option<String>) -> ConfigError {
+        self.error_at(self.tree.span(node), message, help)
+    }
+
+    fn error_at(
+        &self,
+        span: Span,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError::Located {
+            name: self.name.to_string(),
+            text: Arc::clone(&self.text),
+            span,
+            message: message.into(),
+            help,
+        }
+    }
+
+    fn string(&self, node: NodeId, what: &str) -> Result<String, ConfigError> {
+        match self.tree.scalar(node) {
+            Some(s) if !self.tree.is_mapping(node) => Ok(s.text.to_string()),
+            _ => Err(self.error(node, format!("{what} must be a string"), None)),
+        }
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    fn strings(&self, node: NodeId, what: &str) -> Result<Vec<(String, NodeId)>, ConfigError> {
+        if self.tree.is_sequence(node) {
+            self.tree
+                .items(node)
+                .iter()
+                .map(|&item| Ok((self.string(item, what)?, item)))
+                .collect()
+        } else {
+            Ok(vec![(self.string(node, what)?, node)])
+        }
+    }
+
+    fn rule(&self, id: &str, node: NodeId) -> Result<&'static rules::Rule, ConfigError> {
+        rules::by_id(id).ok_or_else(|| {
+            let help = match did_you_mean(id) {
+                Some(close) => format!("did you mean `{close}`? (`kplint rules` lists every rule)"),
+                None => "`kplint rules` lists every rule".to_string(),
+            };
+            self.error(node, format!("unknown rule `{id}`"), Some(help))
+        })
+    }
+
+    fn glob(&self, pattern: &str, node: NodeId) -> Result<Glob, ConfigError> {
+        Glob::new(pattern).map_err(|e| self.error(node, format!("bad glob `{pattern}`: {e}"), None))
+    }
+
+    fn entries(
+        &self,
+        map: NodeId,
+        allowed: &[&str],
+        what: &str,
+    ) -> Result<Vec<(String, NodeId, NodeId)>, ConfigError> {
+        if !self.tree.is_mapping(map) {
+            return Err(self.error(map, format!("{what} must be a mapping"), None));
+        }
+        let mut out = Vec::new();
+        for (k, v) in self.tree.entries(map) {
+            let key = self.string(k, "a key")?;
+            if !allowed.contains(&key.as_str()) {
+                let close = allowed
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(&key) || a.replace('-', "_") == key);
+                let help = match close {
+                    Some(c) => format!("did you mean `{c}`? keys here: {}", allowed.join(", ")),
+                    None => format!("keys here: {}", allowed.join(", ")),
+                };
+                return Err(self.error(k, format!("unknown key `{key}` in {what}"), Some(help)));
+            }
+            out.push((key, k, v));
+        }
+        Ok(out)
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "namespace",
+    "fail-on",
+    "rules",
+    "exclude",
+    "context",
+    "ignore",
+];
+const IGNORE_KEYS: &[&str] = &["rules", "kind", "namespace", "name", "files", "reason"];
+
+/// Parses configuration text; `base` is the folder relative paths in it are relative to.
+pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, ConfigError> {
+    let file = SourceFile::new(0, name.to_string(), text);
+    let parsed = parse(&file);
+    let text: Arc<str> = Arc::clone(&file.text);
+    if let Some(p) = parsed.problems.first() {
+        return Err(ConfigError::Located {
+            name: name.to_string(),
+            text,
+            span: p.span,
+            message: p.message.clone(),
+            help: p.help.clone(),
+        });
+    }
+    let mut config = Config::default();
+    let Some(doc) = parsed.documents.first() else {
+        return Ok(config);
+    };
+    let r = Reader {
+        name,
+        text,
+        tree: &doc.tree,
+    };
+    if parsed.documents.len() > 1 {
+        return Err(r.error_at(
+            Span::default(),
+            "the configuration must be one YAML document",
+            None,
+        ));
+    }
+    for (key, _, v) in r.entries(doc.root, TOP_KEYS, "the configuration")? {
+        match key.as_str() {
+            "namespace" => config.namespace = Some(r.string(v, "`namespace`")?),
+            "fail-on" => {
+                config.fail_on = Some(match r.string(v, "`fail-on`")?.as_str() {
+                    "error" => FailOn::Error,
+                    "warning" => FailOn::Warning,
+                    "info" => FailOn::Info,
+                    "never" => FailOn::Never,
+                    other => {
+                        return Err(r.error(
+                            v,
+                            format!("`fail-on: {other}` is not a threshold"),
+                            Some("use one of: error, warning, info, never".to_string()),
+                        ))
+                    }
+                })
+            }
+            "rules" => {
+                if !r.tree.is_mapping(v) {
+                    return Err(r.error(
+                        v,
+                        "`rules` must map rule ids to off, info, warning or error",
+                        None,
+                    ));
+                }
+                for (k, level_node) in r.tree.entries(v) {
+                    let id = r.string(k, "a rule id")?;
+                    let rule = r.rule(&id, k)?;
+                    let level = match r.string(level_node, "a rule level")?.as_str() {
+                        "off" => Level::Off,
+                        "info" => Level::On(Severity::Info),
+                        "warning" => Level::On(Severity::Warning),
+                        "error" => Level::On(Severity::Error),
+                        other => {
+                            return Err(r.error(
+                                level_node,
+                                format!("`{other}` is not a rule level"),
+                                Some("use one of: off, info, warning, error".to_string()),
+                            ))
+                        }
+                    };
+                    if rule.is_engine()
+                        && !matches!(level, Level::On(Severity::Warning | Severity::Error))
+                    {
+                        return Err(r.error(
+                            level_node,
+                            format!("`{}` is an engine diagnostic: it can't be turned off or lowered below warning", rule.id),
+                            Some("engine diagnostics mean kubectl or the API server rejects the input; fix it, or exclude the file with `exclude:`".to_string()),
+                        ));
+                    }
+                    config.levels.insert(rule.id, level);
+                }
+            }
+            "exclude" => {
+                for (g, node) in r.strings(v, "an `exclude` glob")? {
+                    r.glob(&g, node)?;
+                    config.exclude.push(g);
+                }
+            }
+            "context" => {
+                for (p, _) in r.strings(v, "a `context` path")? {
+                    config.context.push(relative_to(base, &p));
+                }
+            }
+            "ignore" => {
+                if !r.tree.is_sequence(v) {
+                    return Err(r.error(v, "`ignore` must be a list of entries", Some("e.g. `ignore: [{rules: [bare-pod], kind: Pod, name: \"debug-*\", reason: \"...\"}]`".to_string())));
+                }
+                for &item in r.tree.items(v) {
+                    config.ignore.push(ignore_entry(&r, &file, item)?);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(config)
+}
+
+fn ignore_entry(
+    r: &Reader<'_>,
+    file: &SourceFile,
+    item: NodeId,
+) -> Result<IgnoreEntry, ConfigError> {
+    let line = file.position(r.tree.span(item).start).line;
+    let mut entry = IgnoreEntry {
+        rules: None,
+        kind: None,
+        namespace: None,
+        name: None,
+        files: None,
+        reason: None,
+        origin: format!("{}:{line}", r.name),
+    };
+    let mut has_rules = false;
+    let mut has_target = false;
+    for (key, _, v) in r.entries(item, IGNORE_KEYS, "an `ignore` entry")? {
+        match key.as_str() {
+            "rules" => {
+                has_rules = true;
+                if r.tree.scalar(v).is_some_and(|s| s.text == "all") {
+                    continue;
+                }
+                let mut ids = Vec::new();
+                for (id, node) in r.strings(v, "a rule id")? {
+                    let rule = r.rule(&id, node)?;
+                    if rule.is_engine() {
+                        return Err(r.error(
+                            node,
+                            format!(
+                                "`{}` is an engine diagnostic: it can't be suppressed",
+                                rule.id
+                            ),
+                            Some(
+                                "fix the manifest, or exclude the file with `exclude:`".to_string(),
+                            ),
+                        ));
+                    }
+                    ids.push(rule.id);
+                }
+                entry.rules = Some(ids);
+            }
+            "kind" => {
+                has_target = true;
+                entry.kind = Some(r.string(v, "`kind`")?);
+            }
+            "namespace" => {
+                has_target = true;
+                entry.namespace = Some(r.string(v, "`namespace`")?);
+            }
+            "name" => {
+                has_target = true;
+                let g = r.string(v, "`name`")?;
+                entry.name = Some(r.glob(&g, v)?.compile_matcher());
+            }
+            "files" => {
+                has_target = true;
+                let mut set = GlobSetBuilder::new();
+                for (g, node) in r.strings(v, "a `files` glob")? {
+                    set.add(r.glob(&g, node)?);
+                }
+                entry.files = Some(
+                    set.build()
+                        .map_err(|e| r.error(v, format!("bad globs: {e}"), None))?,
+                );
+            }
+            "reason" => entry.reason = Some(r.string(v, "`reason`")?),
+            _ => {}
+        }
+    }
+    if !has_rules {
+        return Err(r.error(
+            item,
+            "this `ignore` entry has no `rules`",
+            Some("list the rule ids it silences, or write `rules: all`".to_string()),
+        ));
+    }
+    if !has_target {
+        return Err(r.error(
+            item,
+            "this `ignore` entry names no `kind`, `namespace`, `name` or `files`",
+            Some(
+                "say what it applies to; to turn a rule off everywhere, use `rules: {<id>: off}`"
+                    .to_string(),
+            ),
+        ));
+    }
+    Ok(entry)
+}
+
+/// `p` as given when `base` is the working directory, else joined onto `base`.
+fn relative_to(base: &Path, p: &str) -> String {
+    let path = Path::new(p);
+    if path.is_absolute() || base.as_os_str().is_empty() {
+        return p.to_string();
+    }
+    let joined = base.join(path);
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| joined.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or(joined);
+    let s = crate::source::discover::display_path(&shown);
+    if s.is_empty() {
+        ".".to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> ConfigError {
+        parse_config(".kplint.yaml", text, Path::new("")).expect_err("an error")
+    }
+
+    #[test]
+    fn a_full_config_reads() {
+        let c = parse_config(
+            ".kplint.yaml",
+            "namespace: shop\nfail-on: error\nrules:\n  bare-pod: off\n  invalid-yaml: warning\nexclude: ['vendor/**']\ncontext: [base]\nignore:\n  - rules: [bare-pod]\n    kind: Pod\n    name: 'debug-*'\n    reason: debugging\n  - rules: all\n    files: third_party/**\n",
+            Path::new(""),
+        )
+        .expect("valid");
+        assert_eq!(c.namespace.as_deref(), Some("shop"));
+        assert_eq!(c.fail_on, Some(FailOn::Error));
+        assert_eq!(c.levels.get("bare-pod"), Some(&Level::Off));
+        assert_eq!(c.exclude, vec!["vendor/**"]);
+        assert_eq!(c.context, vec!["base"]);
+        assert_eq!(c.ignore.len(), 2);
+        assert!(c.ignore[1].rules.is_none());
+        assert_eq!(c.ignore[0].origin, ".kplint.yaml:9");
+    }
+
+    #[test]
+    fn mistakes_are_located() {
+        let e = err("namespace: a\nfail_on: error\n");
+        assert_eq!(e.line(), Some(2));
+        assert!(e.to_string().contains("unknown key `fail_on`"));
+        let e = err("rules:\n  bare-pods: off\n");
+        assert_eq!(e.line(), Some(2));
+        assert!(e.render(false).contains("did you mean `bare-pod`"));
+        let e = err("rules:\n  bare-pod: loud\n");
+        assert!(e.to_string().contains("not a rule level"));
+        let e = err("rules:\n  invalid-yaml: info\n");
+        assert!(e.to_string().contains("engine diagnostic"));
+        let e = err("ignore:\n  - rules: [bare-pod]\n");
+        assert!(e.to_string().contains("names no"));
+        let e = err("fail-on: sometimes\n");
+        assert!(e.render(false).contains(".kplint.yaml:1:10"));
+    }
+}
