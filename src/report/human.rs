@@ -1,9 +1,14 @@
 //! Human output: miette's graphical reports (snippet, label on the node, help, related labels).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{Diagnostic, Place, Report, Severity};
 
@@ -24,26 +29,103 @@ impl Default for HumanOptions {
     }
 }
 
+/// A file's text with its line starts, handing miette only the lines around a span. miette's
+/// own `str` source scans from the start of the text for every report, and copying the text per
+/// report made a 2 MB bundle with many findings cost seconds.
+struct Windowed<'a> {
+    name: String,
+    text: &'a str,
+    line_starts: Arc<Vec<usize>>,
+}
+
+impl fmt::Debug for Windowed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Windowed<'_> {
+    fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+}
+
+impl SourceCode for Windowed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (start + span.len()).min(len);
+        // One spare line each side so miette sees the same context as in the whole text.
+        let first = self.line_of(start).saturating_sub(before + 1);
+        let last = self.line_of(end) + after + 2;
+        let window_start = self.line_starts.get(first).copied().unwrap_or(0);
+        let window_end = self.line_starts.get(last).copied().unwrap_or(len).min(len);
+        let window: &'b str = self.text.get(window_start..window_end).unwrap_or("");
+        let local = SourceSpan::new((start - window_start).into(), end - start);
+        let inner = window.read_span(&local, before, after)?;
+        let abs = SourceSpan::new(
+            (inner.span().offset() + window_start).into(),
+            inner.span().len(),
+        );
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            abs,
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
+/// Line starts per text, computed once per render.
+#[derive(Default)]
+struct LineCache(RefCell<HashMap<usize, Arc<Vec<usize>>>>);
+
+impl LineCache {
+    fn source<'a>(&self, name: String, text: &'a str) -> Windowed<'a> {
+        let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
+        let line_starts = Arc::clone(self.0.borrow_mut().entry(key).or_insert_with(|| {
+            let mut starts = vec![0];
+            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+            Arc::new(starts)
+        }));
+        Windowed {
+            name,
+            text,
+            line_starts,
+        }
+    }
+}
+
 #[derive(Debug)]
-struct Rendered {
+struct Rendered<'a> {
     message: String,
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Windowed<'a>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Rendered>,
+    related: Vec<Rendered<'a>>,
 }
 
-impl fmt::Display for Rendered {
+impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Rendered {}
+impl std::error::Error for Rendered<'_> {}
 
-impl miette::Diagnostic for Rendered {
+impl miette::Diagnostic for Rendered<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.code
             .as_ref()
@@ -78,13 +160,13 @@ impl miette::Diagnostic for Rendered {
     }
 }
 
-fn source_of(place: &Place<'_>) -> NamedSource<Arc<str>> {
+fn source_of<'a>(lines: &LineCache, place: &Place<'a>) -> Windowed<'a> {
     let name = if place.rendered.is_some() {
         format!("{} (rendered)", place.name)
     } else {
         place.name.to_string()
     };
-    NamedSource::new(name, Arc::from(place.text))
+    lines.source(name, place.text)
 }
 
 fn label(text: &str, span: crate::source::Span, primary: bool) -> LabeledSpan {
@@ -97,7 +179,7 @@ fn label(text: &str, span: crate::source::Span, primary: bool) -> LabeledSpan {
     }
 }
 
-fn to_rendered(report: &Report, d: &Diagnostic) -> Rendered {
+fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Rendered<'a> {
     let severity = match d.severity {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -120,7 +202,7 @@ fn to_rendered(report: &Report, d: &Diagnostic) -> Rendered {
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: source_of(&rp),
+                source: source_of(lines, &rp),
                 labels: vec![label(&r.message, rp.span, true)],
                 related: Vec::new(),
             });
@@ -139,7 +221,7 @@ fn to_rendered(report: &Report, d: &Diagnostic) -> Rendered {
         code: Some(d.rule.to_string()),
         severity,
         help: d.help.clone(),
-        source: source_of(&place),
+        source: source_of(lines, &place),
         labels,
         related,
     }
@@ -156,8 +238,9 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         .with_width(options.width)
         .with_links(false);
     let mut out = String::new();
+    let lines = LineCache::default();
     for d in report.listed() {
-        let rendered = to_rendered(report, d);
+        let rendered = to_rendered(report, &lines, d);
         if handler.render_report(&mut out, &rendered).is_err() {
             out.push_str(&format!("{}: {}: {}\n", d.rule, d.severity, d.message));
         }
