@@ -132,6 +132,16 @@ fn main() {
         child(&args[2], args[3].parse().expect("threads"), &args[4]);
         return;
     }
+    // `bench generate DIR N`: write a corpus and keep it (for profiling).
+    if args.get(1).map(String::as_str) == Some("generate") {
+        let n = args[3].parse().expect("documents");
+        let made = generate::generate(Path::new(&args[2]), n, 42).expect("generate");
+        println!(
+            "{} documents, {} files, {} bytes",
+            made.documents, made.files, made.bytes
+        );
+        return;
+    }
     let mut sizes = vec![1_000usize, 10_000, 100_000];
     let mut runs = 3;
     let mut i = 1;
