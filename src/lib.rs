@@ -21,6 +21,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod spelling;
 
 use rayon::prelude::*;
 

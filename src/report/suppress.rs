@@ -340,26 +340,10 @@ pub fn did_you_mean(id: &str) -> Option<&'static str> {
     let id = id.to_ascii_lowercase();
     rules::ALL
         .iter()
-        .map(|r| (distance(&id, r.id), r.id))
+        .map(|r| (crate::spelling::edit_distance(&id, r.id), r.id))
         .filter(|(d, r)| *d <= (r.len() / 3).max(2))
         .min()
         .map(|(_, r)| r)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let at = |v: &Vec<usize>, k: usize| v.get(k).copied().unwrap_or(usize::MAX / 2);
-            let sub = at(&prev, j) + usize::from(ca != *cb);
-            let next = sub.min(at(&prev, j + 1) + 1).min(at(&cur, j) + 1);
-            cur.push(next);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 fn scan_annotations(inv: &Inventory, id: ObjectId, out: &mut Vec<Written>) {

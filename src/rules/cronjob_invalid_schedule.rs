@@ -11,6 +11,7 @@ use std::str::FromStr;
 use super::{Check, Pattern, Rule};
 use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
+use crate::spelling::edit_distance;
 
 /// A CronJob whose schedule or time zone the API server rejects.
 pub const RULE: Rule = Rule {
@@ -493,24 +494,6 @@ fn validate_time_zone(tz: &str) -> Result<(), (String, String)> {
         None => iana.to_string(),
     };
     Err(("it is not an IANA time zone name".to_string(), help))
-}
-
-/// Levenshtein distance between two strings, by characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = Vec::with_capacity(b.len() + 1);
-        cur.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            cur.push(sub.min(del).min(ins));
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

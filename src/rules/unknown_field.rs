@@ -7,6 +7,7 @@ use crate::model::location::resolve_path;
 use crate::model::strict::UnknownField;
 use crate::model::{FieldPath, Object, Segment};
 use crate::report::{Diagnostic, Severity};
+use crate::spelling::edit_distance;
 
 /// A field that kubectl's strict field validation rejects: not in the kind's schema.
 pub const RULE: Rule = Rule {
@@ -211,38 +212,10 @@ fn closest(key: &str, fields: &[&'static str]) -> Option<&'static str> {
     fields
         .iter()
         .filter(|f| **f != "status")
-        .map(|f| (edit_distance(key, f), *f))
+        .map(|f| (edit_distance(&key.to_lowercase(), &f.to_lowercase()), *f))
         .filter(|(d, _)| *d <= bound)
         .min_by_key(|(d, _)| *d)
         .map(|(_, f)| f)
-}
-
-/// Optimal string alignment distance, case-insensitive (a swap of two letters costs one).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    // Three rolling rows: the one before last (for swaps), the last, and the current.
-    let mut before: Vec<usize> = Vec::new();
-    let mut last: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = Vec::with_capacity(b.len() + 1);
-        row.push(i + 1);
-        for (j, cb) in b.iter().enumerate() {
-            let up = last.get(j + 1).copied().unwrap_or(usize::MAX - 1) + 1;
-            let left = row.get(j).copied().unwrap_or(usize::MAX - 1) + 1;
-            let diag = last.get(j).copied().unwrap_or(usize::MAX - 1) + usize::from(ca != cb);
-            let mut best = up.min(left).min(diag);
-            let swapped = i > 0 && j > 0 && a.get(i - 1) == Some(cb) && b.get(j - 1) == Some(ca);
-            if swapped {
-                if let Some(d) = before.get(j - 1) {
-                    best = best.min(d + 1);
-                }
-            }
-            row.push(best);
-        }
-        before = std::mem::replace(&mut last, row);
-    }
-    last.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -251,10 +224,14 @@ mod tests {
 
     #[test]
     fn distances() {
-        assert_eq!(edit_distance("contianers", "containers"), 1);
-        assert_eq!(edit_distance("replica", "replicas"), 1);
-        assert_eq!(edit_distance("RestartPolicy", "restartPolicy"), 0);
-        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(
+            closest("contianers", &["containers", "volumes"]),
+            Some("containers")
+        );
+        assert_eq!(
+            closest("RestartPolicy", &["restartPolicy"]),
+            Some("restartPolicy")
+        );
     }
 
     #[test]
