@@ -433,11 +433,12 @@ fn finish_document(b: DocumentBuilder, index: u32, out: &mut ParsedFile) {
             return;
         }
     }
-    out.documents.push(Document {
-        index,
-        tree: b.tree,
-        root,
-    });
+    // Trees live until the report is rendered: give back what growth by doubling reserved.
+    let mut tree = b.tree;
+    tree.nodes.shrink_to_fit();
+    tree.children.shrink_to_fit();
+    tree.strings.shrink_to_fit();
+    out.documents.push(Document { index, tree, root });
 }
 
 fn build(
