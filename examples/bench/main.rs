@@ -24,6 +24,18 @@ fn peak_kb() -> u64 {
         .unwrap_or(0)
 }
 
+/// Discovers and reads every file under `dir` in parallel, applying `work` to each.
+fn per_file(dir: &str, work: impl Fn(&kplint::source::SourceFile) -> usize + Sync) -> usize {
+    let found =
+        kplint::source::discover::discover(&[dir.to_string()], &globset::GlobSet::empty(), None)
+            .expect("discover");
+    found
+        .inputs
+        .par_iter()
+        .map(|input| work(&kplint::load_input(0, input).0))
+        .sum()
+}
+
 /// Child: one measurement, printed as `wall_ms peak_kb documents`.
 fn child(mode: &str, threads: usize, dir: &str) {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -32,45 +44,19 @@ fn child(mode: &str, threads: usize, dir: &str) {
         .expect("thread pool");
     let start = Instant::now();
     let documents = pool.install(|| match mode {
-        "events" => {
-            let found = kplint::source::discover::discover(
-                &[dir.to_string()],
-                &globset::GlobSet::empty(),
-                None,
-            )
-            .expect("discover");
-            found
-                .inputs
-                .par_iter()
-                .map(|input| {
-                    let (file, _) = kplint::load_input(0, input);
-                    let mut parser = saphyr_parser::Parser::new_from_str(&file.text);
-                    let mut docs = 0;
-                    while let Some(Ok((ev, _))) = parser.next_event() {
-                        if matches!(ev, saphyr_parser::Event::DocumentStart(_)) {
-                            docs += 1;
-                        }
-                    }
-                    docs
-                })
-                .sum::<usize>()
-        }
-        "tree" => {
-            let found = kplint::source::discover::discover(
-                &[dir.to_string()],
-                &globset::GlobSet::empty(),
-                None,
-            )
-            .expect("discover");
-            found
-                .inputs
-                .par_iter()
-                .map(|input| {
-                    let (file, _) = kplint::load_input(0, input);
-                    kplint::source::tree::parse(&file).documents.len()
-                })
-                .sum::<usize>()
-        }
+        "events" => per_file(dir, |file| {
+            let mut parser = saphyr_parser::Parser::new_from_str(&file.text);
+            let mut docs = 0;
+            while let Some(Ok((ev, _))) = parser.next_event() {
+                if matches!(ev, saphyr_parser::Event::DocumentStart(_)) {
+                    docs += 1;
+                }
+            }
+            docs
+        }),
+        "tree" => per_file(dir, |file| {
+            kplint::source::tree::parse(file).documents.len()
+        }),
         _ => {
             let run = kplint::check(
                 &[dir.to_string()],

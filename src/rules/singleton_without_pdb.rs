@@ -3,8 +3,8 @@
 use std::collections::HashSet;
 
 use super::{Check, Pattern, Rule};
-use crate::model::workload::{is_runtime_pod_label, pdb_selector};
-use crate::model::{Inventory, ObjectId, Typed};
+use crate::model::workload::{is_replicated, is_runtime_pod_label, pdb_selector};
+use crate::model::{Inventory, ObjectId};
 use crate::report::{Diagnostic, Severity};
 
 /// A workload with effective replicas 1 that no PDB in its namespace selects.
@@ -30,14 +30,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         covered.extend(inv.templates_matching(ns, &sel).iter().map(|o| o.id));
     }
     for obj in &inv.objects {
-        if !matches!(
-            obj.typed,
-            Typed::Deployment(_)
-                | Typed::ReplicaSet(_)
-                | Typed::ReplicationController(_)
-                | Typed::StatefulSet(_)
-        ) || covered.contains(&obj.id)
-        {
+        if !is_replicated(obj) || covered.contains(&obj.id) {
             continue;
         }
         let Some(r) = inv.replicas(obj) else { continue };

@@ -1,8 +1,8 @@
 //! `workload-restart-policy`: long-running controllers' Pods must restart `Always`.
 
 use super::{Check, Pattern, Rule};
-use crate::model::workload::pod_template;
-use crate::model::{Inventory, Object, Typed};
+use crate::model::workload::{is_replicated, pod_template};
+use crate::model::{Inventory, Object};
 use crate::report::{Diagnostic, Severity};
 
 /// A Deployment, ReplicaSet, ReplicationController or StatefulSet whose pod template sets a
@@ -17,13 +17,7 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
-    if !matches!(
-        obj.typed,
-        Typed::Deployment(_)
-            | Typed::ReplicaSet(_)
-            | Typed::ReplicationController(_)
-            | Typed::StatefulSet(_)
-    ) {
+    if !is_replicated(obj) {
         return;
     }
     let Some(template) = pod_template(obj) else {
