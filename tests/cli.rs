@@ -734,3 +734,46 @@ fn helm_template_stdin_names_the_template() {
     assert_eq!(d["rendered"]["file"], "-");
     assert_eq!(d["rendered"]["range"]["start"]["line"], 4);
 }
+
+#[test]
+fn kustomize_patches_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(d, "base/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          livenessProbe: {exec: {command: [\"true\"]}}\n");
+    write(
+        d,
+        "base/kustomization.yaml",
+        "resources: [deployment.yaml]\n",
+    );
+    write(
+        d,
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: replicas.yaml\n",
+    );
+    // A strategic-merge patch: no selector, no containers, on purpose.
+    write(
+        d,
+        "overlays/prod/replicas.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 5\n",
+    );
+    let out = kplint()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "{v}");
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        stderr.contains(
+            "skipped 1 kustomize patch file(s) named in overlays/prod/kustomization.yaml"
+        ),
+        "{stderr}"
+    );
+    // Named on the command line (as a pre-commit hook does), the patch is skipped too.
+    kplint()
+        .current_dir(d)
+        .args(["check", "--allow-empty", "overlays/prod/replicas.yaml"])
+        .assert()
+        .code(0);
+}

@@ -97,7 +97,41 @@ pub fn discover(
         }
     }
     out.inputs.dedup();
+    skip_kustomize_patches(&mut out);
     Ok(out)
+}
+
+/// Drops the files a kustomization names as patches, with one note per kustomization.
+fn skip_kustomize_patches(out: &mut Discovery) {
+    let mut kustomizations = super::kustomize::Kustomizations::default();
+    let mut skipped: Vec<(PathBuf, usize)> = Vec::new();
+    out.inputs.retain(|input| {
+        let Input::File { path, .. } = input else {
+            return true;
+        };
+        match kustomizations.patch_of(path) {
+            Some(kfile) => {
+                match skipped.iter_mut().find(|(k, _)| *k == kfile) {
+                    Some((_, n)) => *n += 1,
+                    None => skipped.push((kfile, 1)),
+                }
+                false
+            }
+            None => true,
+        }
+    });
+    let cwd = std::env::current_dir().unwrap_or_default();
+    for (kfile, n) in skipped {
+        let kfile = kfile
+            .strip_prefix(&cwd)
+            .map(Path::to_path_buf)
+            .unwrap_or(kfile);
+        let dir = kfile.parent().map(display_path).unwrap_or_default();
+        out.notes.push(format!(
+            "skipped {n} kustomize patch file(s) named in {} (partial objects: lint the result with `kustomize build {dir} | kplint check -`)",
+            display_path(&kfile)
+        ));
+    }
 }
 
 fn walk(root: &Path, exclude: &GlobSet, out: &mut Discovery) {

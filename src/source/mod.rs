@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod file;
+pub mod kustomize;
 pub mod load;
 pub mod scalar;
 pub mod tree;
