@@ -30,7 +30,7 @@ impl Kustomizations {
         for _ in 0..MAX_ANCESTORS {
             let d = dir?;
             if let Some((kfile, patches)) = self.load(&d) {
-                if patches.iter().any(|p| *p == target) {
+                if patches.contains(&target) {
                     return Some(kfile.clone());
                 }
             }
