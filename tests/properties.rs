@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use kplint::report::{human, json};
+use kplint::report::{compact, github, human, json, sarif};
 use kplint::{lint_sources, Options};
 
 /// Pieces of YAML and Kubernetes syntax, so generated inputs reach deep into the pipeline.
@@ -68,6 +68,9 @@ fn check_report(sources: Vec<(String, Vec<u8>)>) {
     let rendered = json::render(&a);
     serde_json::from_str::<serde_json::Value>(&rendered).expect("JSON output parses");
     let _ = human::render(&a, human::HumanOptions::default());
+    serde_json::from_str::<serde_json::Value>(&sarif::render(&a)).expect("SARIF output parses");
+    assert_eq!(github::render(&a).lines().count(), a.diagnostics.len());
+    assert_eq!(compact::render(&a).lines().count(), a.diagnostics.len());
     let b = lint_sources(sources, &Options::default());
     assert_eq!(rendered, json::render(&b), "same input, same output");
 }

@@ -2,7 +2,7 @@
 //! The input is split at a 0xFF byte into up to three files, so cross-file rules run too.
 #![no_main]
 
-use kplint::report::{human, json};
+use kplint::report::{compact, github, human, json, sarif};
 use kplint::{lint_sources, Options};
 use libfuzzer_sys::fuzz_target;
 
@@ -21,4 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let out = json::render(&report);
     serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON");
     let _ = human::render(&report, human::HumanOptions::default());
+    serde_json::from_str::<serde_json::Value>(&sarif::render(&report)).expect("valid SARIF JSON");
+    let _ = github::render(&report);
+    let _ = compact::render(&report);
 });
