@@ -97,6 +97,39 @@ fn child(mode: &str, threads: usize, dir: &str) {
     println!("{wall:.1} {} {documents}", peak_kb());
 }
 
+/// Builds one inventory from `dir` on this thread and times every rule over it.
+fn rule_times(dir: &str) {
+    use kplint::rules::Check;
+    let found =
+        kplint::source::discover::discover(&[dir.to_string()], &globset::GlobSet::empty(), None)
+            .expect("discover");
+    let mut files = Vec::new();
+    let mut objects = Vec::new();
+    for (i, input) in found.inputs.iter().enumerate() {
+        let (file, _) = kplint::load_input(i as u32, input);
+        for doc in kplint::source::tree::parse(&file).documents {
+            objects.extend(kplint::model::decode::decode_document(file.id, doc, "default").objects);
+        }
+        files.push(file);
+    }
+    let inv = kplint::model::Inventory::new(files, objects, "default".into());
+    let mut rows = Vec::new();
+    for rule in kplint::rules::ALL {
+        let start = Instant::now();
+        let mut out = Vec::new();
+        match rule.check {
+            Check::Object(f) => inv.objects.iter().for_each(|o| f(&inv, o, &mut out)),
+            Check::Inventory(f) => f(&inv, &mut out),
+            Check::Engine => continue,
+        }
+        rows.push((start.elapsed().as_secs_f64() * 1000.0, out.len(), rule.id));
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, n, id) in rows {
+        println!("{ms:8.2} ms {n:7} findings  {id}");
+    }
+}
+
 struct Sample {
     wall_ms: f64,
     peak_kb: u64,
@@ -139,6 +172,11 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("child") {
         child(&args[2], args[3].parse().expect("threads"), &args[4]);
+        return;
+    }
+    // `bench rules DIR`: the time each rule takes over one inventory, slowest first.
+    if args.get(1).map(String::as_str) == Some("rules") {
+        rule_times(&args[2]);
         return;
     }
     // `bench generate DIR N`: write a corpus and keep it (for profiling).
