@@ -149,3 +149,33 @@ fn every_corpus_diagnostic_points_inside_its_file() {
         assert!(!d.message.is_empty());
     }
 }
+
+#[test]
+fn corpus_json_is_byte_identical_across_thread_counts_and_runs() {
+    let Some(dir) = corpus() else { return };
+    let root = dir.to_string_lossy().to_string();
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("thread pool");
+        pool.install(|| {
+            let run = check(
+                std::slice::from_ref(&root),
+                &globset::GlobSet::empty(),
+                None,
+                &Options::default(),
+            )
+            .expect("corpus discoverable");
+            kplint::report::json::render(&run.report)
+        })
+    };
+    let one = render(1);
+    assert!(one.len() > 100_000, "the corpus report is substantial");
+    let two = render(2);
+    assert!(one == two, "JSON differs between 1 and 2 threads");
+    assert!(
+        one == render(2),
+        "JSON differs between two runs at 2 threads"
+    );
+}
