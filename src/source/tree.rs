@@ -297,6 +297,22 @@ impl DocumentBuilder {
         }
     }
 
+    /// Starts the next document, keeping the buffers: one builder serves a whole file, so its
+    /// vectors grow once rather than once per document.
+    fn reset(&mut self) {
+        self.tree.nodes.clear();
+        self.tree.children.clear();
+        self.tree.strings.clear();
+        self.sizes.clear();
+        self.anchors.clear();
+        self.stack.clear();
+        self.scratch.clear();
+        self.root = None;
+        self.expanded = 0;
+        self.duplicates.clear();
+        self.poisoned = false;
+    }
+
     fn push(&mut self, node: Node, size: u64, anchor: usize) {
         let id = to_u32(self.tree.nodes.len());
         self.tree.nodes.push(node);
@@ -318,7 +334,8 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
     let mut out = ParsedFile::default();
     let text: &str = &file.text;
     let mut parser = Parser::new_from_str(text).keep_tags(true);
-    let mut doc: Option<DocumentBuilder> = None;
+    let mut builder = DocumentBuilder::new();
+    let mut in_document = false;
     let span_of = |s: saphyr_parser::Span| -> Span {
         Span::new(
             file.offset_of(s.start.index(), s.start.line(), s.start.col()),
@@ -337,7 +354,7 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
                     message: format!("invalid YAML: {}", err.info()),
                     help: None,
                     related: None,
-                    document: out.document_count.saturating_sub(u32::from(doc.is_some())),
+                    document: out.document_count.saturating_sub(u32::from(in_document)),
                 });
                 break;
             }
@@ -359,17 +376,22 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
             Event::DocumentStart(_) => {
-                doc = Some(DocumentBuilder::new());
+                builder.reset();
+                in_document = true;
                 out.document_count += 1;
             }
             Event::DocumentEnd => {
-                if let Some(b) = doc.take() {
-                    finish_document(b, out.document_count.saturating_sub(1), &mut out);
+                if in_document {
+                    in_document = false;
+                    finish_document(&builder, out.document_count.saturating_sub(1), &mut out);
                 }
             }
             event => {
                 let index = out.document_count.saturating_sub(1);
-                let Some(b) = doc.as_mut() else { continue };
+                if !in_document {
+                    continue;
+                }
+                let b = &mut builder;
                 if b.poisoned {
                     continue;
                 }
@@ -409,7 +431,7 @@ fn quoted_span(text: &str, span: Span, double: bool) -> Span {
     span
 }
 
-fn finish_document(b: DocumentBuilder, index: u32, out: &mut ParsedFile) {
+fn finish_document(b: &DocumentBuilder, index: u32, out: &mut ParsedFile) {
     if b.poisoned {
         return;
     }
@@ -433,11 +455,13 @@ fn finish_document(b: DocumentBuilder, index: u32, out: &mut ParsedFile) {
             return;
         }
     }
-    // Trees live until the report is rendered: give back what growth by doubling reserved.
-    let mut tree = b.tree;
-    tree.nodes.shrink_to_fit();
-    tree.children.shrink_to_fit();
-    tree.strings.shrink_to_fit();
+    // Trees live until the report is rendered: each takes exactly the room it needs, copied
+    // once out of the builder's reused buffers.
+    let tree = Tree {
+        nodes: b.tree.nodes.as_slice().to_vec(),
+        children: b.tree.children.as_slice().to_vec(),
+        strings: b.tree.strings.as_str().to_owned(),
+    };
     out.documents.push(Document { index, tree, root });
 }
 
@@ -497,29 +521,32 @@ fn build(
             let Some(frame) = b.stack.pop() else {
                 return Ok(());
             };
-            let kids: Vec<NodeId> = b.scratch.drain(frame.scratch_start..).collect();
+            let kids = b.scratch.get(frame.scratch_start..).unwrap_or(&[]);
+            let count = kids.len();
             let start = to_u32(b.tree.children.len());
             let mut size: u64 = 1;
             let mut end = frame.start.end;
-            for &k in &kids {
+            for &k in kids {
                 size = size.saturating_add(b.sizes.get(k as usize).copied().unwrap_or(1));
                 end = end.max(b.tree.span(k).end);
             }
             if !span.is_empty() {
                 end = end.max(span.end);
             }
-            b.tree.children.extend_from_slice(&kids);
+            b.tree.children.extend_from_slice(kids);
+            b.scratch.truncate(frame.scratch_start);
             let kind = if frame.is_mapping {
                 // Reported, not fatal: the document is still built and linted.
-                find_duplicate_keys(&b.tree, &kids, &mut b.duplicates);
+                let kids = b.tree.children.get(start as usize..).unwrap_or(&[]);
+                find_duplicate_keys(&b.tree, kids, &mut b.duplicates);
                 NodeKind::Mapping {
                     start,
-                    len: to_u32(kids.len() / 2),
+                    len: to_u32(count / 2),
                 }
             } else {
                 NodeKind::Sequence {
                     start,
-                    len: to_u32(kids.len()),
+                    len: to_u32(count),
                 }
             };
             b.push(
@@ -573,6 +600,9 @@ fn build(
 type Duplicate = (NodeId, NodeId);
 
 fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) {
+    if kids.len() < 4 {
+        return; // fewer than two keys
+    }
     let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
         .chunks_exact(2)
         .filter_map(|p| {
