@@ -36,6 +36,18 @@ fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Lints the corpus with the default options.
+fn lint(root: &str) -> kplint::report::Report {
+    check(
+        &[root.to_string()],
+        &globset::GlobSet::empty(),
+        None,
+        &Options::default(),
+    )
+    .expect("corpus discoverable")
+    .report
+}
+
 /// The files `corpus/README.md` lists as invalid YAML upstream.
 const BROKEN: &[&str] = &[
     "GoogleCloudPlatform+kubernetes-engine-samples/ai-ml/gke-model-armor/configuring-the-gateway/llm-gateway.yaml",
@@ -51,14 +63,7 @@ const BROKEN: &[&str] = &[
 fn the_whole_corpus_is_linted_and_nothing_is_lost() {
     let Some(dir) = corpus() else { return };
     let root = dir.to_string_lossy().to_string();
-    let run = check(
-        std::slice::from_ref(&root),
-        &globset::GlobSet::empty(),
-        None,
-        &Options::default(),
-    )
-    .expect("corpus discoverable");
-    let report = run.report;
+    let report = lint(&root);
 
     // Every manifest file on disk was read.
     let mut on_disk = Vec::new();
@@ -127,15 +132,9 @@ fn the_whole_corpus_is_linted_and_nothing_is_lost() {
 #[test]
 fn every_corpus_diagnostic_points_inside_its_file() {
     let Some(dir) = corpus() else { return };
-    let run = check(
-        &[dir.to_string_lossy().to_string()],
-        &globset::GlobSet::empty(),
-        None,
-        &Options::default(),
-    )
-    .expect("corpus discoverable");
-    for d in &run.report.diagnostics {
-        let file = &run.report.files[d.file as usize];
+    let report = lint(&dir.to_string_lossy());
+    for d in &report.diagnostics {
+        let file = &report.files[d.file as usize];
         assert!(
             d.span.end as usize <= file.text.len(),
             "{}: span past the end",
@@ -159,16 +158,7 @@ fn corpus_json_is_byte_identical_across_thread_counts_and_runs() {
             .num_threads(threads)
             .build()
             .expect("thread pool");
-        pool.install(|| {
-            let run = check(
-                std::slice::from_ref(&root),
-                &globset::GlobSet::empty(),
-                None,
-                &Options::default(),
-            )
-            .expect("corpus discoverable");
-            kplint::report::json::render(&run.report)
-        })
+        pool.install(|| kplint::report::json::render(&lint(&root)))
     };
     let one = render(1);
     assert!(one.len() > 100_000, "the corpus report is substantial");
