@@ -1,5 +1,6 @@
 //! A deterministic generator of realistic manifests, for the benchmark.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -115,7 +116,8 @@ spec:
     );
 }
 
-fn service(out: &mut String, ns: &str, name: &str, headless: bool) {
+/// A Service named `name` selecting the Pods of `app`.
+fn service(out: &mut String, ns: &str, name: &str, app: &str, headless: bool) {
     let cluster_ip = if headless { "\n  clusterIP: None" } else { "" };
     let _ = write!(
         out,
@@ -126,7 +128,7 @@ metadata:
   namespace: {ns}
 spec:{cluster_ip}
   selector:
-    app.kubernetes.io/name: {name}
+    app.kubernetes.io/name: {app}
   ports:
     - name: http
       port: 80
@@ -273,7 +275,8 @@ spec:
     );
 }
 
-fn pdb(out: &mut String, ns: &str, name: &str) {
+/// A PodDisruptionBudget named `name` for the Pods of `app`.
+fn pdb(out: &mut String, ns: &str, name: &str, app: &str) {
     let _ = write!(
         out,
         r#"apiVersion: policy/v1
@@ -285,12 +288,13 @@ spec:
   maxUnavailable: 1
   selector:
     matchLabels:
-      app.kubernetes.io/name: {name}
+      app.kubernetes.io/name: {app}
 "#
     );
 }
 
-fn hpa(out: &mut String, ns: &str, name: &str) {
+/// A HorizontalPodAutoscaler named `name` scaling the Deployment `app`.
+fn hpa(out: &mut String, ns: &str, name: &str, app: &str) {
     let _ = write!(
         out,
         r#"apiVersion: autoscaling/v2
@@ -302,7 +306,7 @@ spec:
   scaleTargetRef:
     apiVersion: apps/v1
     kind: Deployment
-    name: {name}
+    name: {app}
   minReplicas: 2
   maxReplicas: 10
   metrics:
@@ -355,6 +359,11 @@ pub fn generate(dir: &Path, documents: usize, seed: u64) -> std::io::Result<Gene
     let mut files = 0usize;
     let mut bytes = 0u64;
     let mut app = 0usize;
+    // The newest Deployment and StatefulSet of each namespace: Services, PDBs and HPAs point at
+    // them (across files, as in a real repository); one in fifty points at nothing (a defect).
+    let mut deployments: HashMap<String, String> = HashMap::new();
+    // StatefulSets still waiting for their headless Service, newest per namespace.
+    let mut statefulsets: HashMap<String, String> = HashMap::new();
     while made < documents {
         let ns = format!("team-{}", rng.below(20));
         let mut text = String::new();
@@ -369,27 +378,31 @@ pub fn generate(dir: &Path, documents: usize, seed: u64) -> std::io::Result<Gene
             app += 1;
             let name = format!("app-{app}");
             let defect = rng.below(50) == 0;
+            let target = |known: &HashMap<String, String>| match known.get(&ns) {
+                Some(n) if !defect => n.clone(),
+                _ => format!("missing-{app}"),
+            };
             match rng.below(100) {
-                0..=29 => deployment(&mut text, &ns, &name, &mut rng, defect),
-                30..=49 => service(
-                    &mut text,
-                    &ns,
-                    &format!("app-{}", app.saturating_sub(1)),
-                    false,
-                ),
-                50..=56 => statefulset(&mut text, &ns, &name),
-                57..=59 => service(
-                    &mut text,
-                    &ns,
-                    &format!("app-{}", app.saturating_sub(1)),
-                    true,
-                ),
+                0..=29 => {
+                    deployment(&mut text, &ns, &name, &mut rng, defect);
+                    deployments.insert(ns.clone(), name);
+                }
+                30..=49 => service(&mut text, &ns, &name, &target(&deployments), false),
+                50..=56 => {
+                    statefulset(&mut text, &ns, &name);
+                    statefulsets.insert(ns.clone(), name);
+                }
+                // The governing Service of the newest StatefulSet (named as its serviceName).
+                57..=59 => match statefulsets.remove(&ns) {
+                    Some(set) => service(&mut text, &ns, &set, &set, true),
+                    None => service(&mut text, &ns, &name, &target(&deployments), false),
+                },
                 60..=63 => daemonset(&mut text, &ns, &name),
                 64..=68 => job(&mut text, &ns, &name),
                 69..=72 => cronjob(&mut text, &ns, &name),
                 73..=74 => pod(&mut text, &ns, &name),
-                75..=79 => pdb(&mut text, &ns, &format!("app-{}", app.saturating_sub(2))),
-                80..=83 => hpa(&mut text, &ns, &format!("app-{}", app.saturating_sub(3))),
+                75..=79 => pdb(&mut text, &ns, &name, &target(&deployments)),
+                80..=83 => hpa(&mut text, &ns, &name, &target(&deployments)),
                 84..=87 => pvc(&mut text, &ns, &name),
                 _ => configmap(&mut text, &ns, &name, &mut rng),
             }
@@ -424,7 +437,7 @@ pub fn generate_cross(dir: &Path, n: usize) -> std::io::Result<Generated> {
             }
             deployment(&mut text, "one", &name, &mut rng, false);
             text.push_str("---\n");
-            service(&mut text, "one", &name, false);
+            service(&mut text, "one", &name, &name, false);
         }
         bytes += text.len() as u64;
         std::fs::write(dir.join(format!("cross-{chunk:04}.yaml")), text)?;
