@@ -61,11 +61,8 @@ impl SourceFile {
             None => (text, 0),
         };
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(to_u32(i + 1));
-            }
-        }
+        // A char pattern searches with memchr: far fewer instructions than a byte loop.
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| to_u32(i + 1)));
         SourceFile {
             id,
             name,

@@ -72,7 +72,13 @@ pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Opt
     if let Some(text) = decode_utf16(&bytes) {
         return (SourceFile::new(id, name, &text), None);
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a vectorised memchr; the position is only needed for binary files.
+    let nul = if bytes.contains(&0) {
+        bytes.iter().position(|&b| b == 0)
+    } else {
+        None
+    };
+    if let Some(nul) = nul {
         let prefix = String::from_utf8_lossy(bytes.get(..nul).unwrap_or(&[])).into_owned();
         let file = SourceFile::new(id, name, &prefix);
         let at = super::file::to_u32(file.text.len());
