@@ -37,8 +37,8 @@ fn per_file(dir: &str, work: impl Fn(&kplint::source::SourceFile) -> usize + Syn
 }
 
 /// Child: one measurement, printed as `wall_ms peak_kb documents`. Modes: `events`, `tree`,
-/// `json` (tree + JSON values), `decode` (+ typed decoding, objects dropped at once) and the full
-/// `lint`; the middle ones show where the lint's time goes (`bench child decode 1 DIR`).
+/// `decode` (+ typed decoding, objects dropped at once) and the full `lint`; the middle ones show
+/// where the lint's time goes (`bench child decode 1 DIR`).
 fn child(mode: &str, threads: usize, dir: &str) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -59,15 +59,7 @@ fn child(mode: &str, threads: usize, dir: &str) {
         "tree" => per_file(dir, |file| {
             kplint::source::tree::parse(file).documents.len()
         }),
-        // Where the lint's time goes: the tree plus JSON values, plus typed decoding.
-        "json" => per_file(dir, |file| {
-            let parsed = kplint::source::tree::parse(file);
-            parsed
-                .documents
-                .iter()
-                .filter_map(|d| kplint::model::json::to_json(&d.tree, d.root).ok())
-                .count()
-        }),
+        // Where the lint's time goes: the tree plus typed decoding.
         "decode" => per_file(dir, |file| {
             let parsed = kplint::source::tree::parse(file);
             parsed

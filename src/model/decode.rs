@@ -5,13 +5,11 @@
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use super::json::to_json;
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
-use super::location::{resolve_path, FieldPath, Location, Segment};
+use super::location::{resolve_path, FieldPath, Location};
 use super::object::{Object, Typed};
-use super::strict::{self, UnknownField};
+use super::strict::{self, Decoder, Failure, Overlay, UnknownField};
 use crate::report::Diagnostic;
 use crate::rules::{invalid_object, unknown_field};
 use crate::source::scalar::{resolve, Resolved};
@@ -238,88 +236,72 @@ impl Cx<'_> {
         unknown: &mut Vec<UnknownField>,
     ) -> Result<Typed, Vec<Diagnostic>> {
         use k8s_openapi::api as k;
-        let mut value = to_json(self.tree, obj.root).map_err(|e| {
-            vec![Diagnostic::new(
-                invalid_object::RULE.id,
-                invalid_object::RULE.severity,
-                self.at(e.node),
-                format!("{}: {}", obj.display(), e.message),
-            )
-            .object(obj)]
-        })?;
-        if let Value::Object(map) = &mut value {
-            // Manifests describe desired state: `status` is never read, so never judged.
-            map.remove("status");
-            if matches!(
-                known,
-                KnownKind::Deployment
-                    | KnownKind::ReplicaSet
-                    | KnownKind::DaemonSet
-                    | KnownKind::StatefulSet
-            ) {
-                if let Some(Value::Object(spec)) = map.get_mut("spec") {
-                    if !spec.contains_key("selector") {
-                        // A missing selector is `selector-mismatch`'s finding, not a type error.
-                        spec.insert("selector".into(), Value::Object(Default::default()));
-                        obj.selector_absent = true;
-                    }
-                }
-            }
-        }
+        let tree: &Tree = self.tree;
+        // A missing selector is `selector-mismatch`'s finding, not a type error: the decoder
+        // shows an empty one.
+        obj.selector_absent = matches!(
+            known,
+            KnownKind::Deployment
+                | KnownKind::ReplicaSet
+                | KnownKind::DaemonSet
+                | KnownKind::StatefulSet
+        ) && tree
+            .get(obj.root, "spec")
+            .is_some_and(|(_, spec)| tree.is_mapping(spec) && tree.get(spec, "selector").is_none());
+        // Manifests describe desired state: `status` is never read, so never judged.
+        let o = Overlay {
+            skip_status: true,
+            api_version_kind: None,
+            empty_selector: obj.selector_absent,
+        };
         Ok(match known {
-            KnownKind::Pod => Typed::Pod(self.typed::<k::core::v1::Pod>(&mut value, obj, unknown)?),
+            KnownKind::Pod => Typed::Pod(self.typed::<k::core::v1::Pod>(o, obj, unknown)?),
             KnownKind::Deployment => {
-                Typed::Deployment(self.typed::<k::apps::v1::Deployment>(&mut value, obj, unknown)?)
+                Typed::Deployment(self.typed::<k::apps::v1::Deployment>(o, obj, unknown)?)
             }
             KnownKind::ReplicaSet => {
-                Typed::ReplicaSet(self.typed::<k::apps::v1::ReplicaSet>(&mut value, obj, unknown)?)
+                Typed::ReplicaSet(self.typed::<k::apps::v1::ReplicaSet>(o, obj, unknown)?)
             }
             KnownKind::ReplicationController => Typed::ReplicationController(
-                self.typed::<k::core::v1::ReplicationController>(&mut value, obj, unknown)?,
+                self.typed::<k::core::v1::ReplicationController>(o, obj, unknown)?,
             ),
-            KnownKind::StatefulSet => Typed::StatefulSet(
-                self.typed::<k::apps::v1::StatefulSet>(&mut value, obj, unknown)?,
-            ),
+            KnownKind::StatefulSet => {
+                Typed::StatefulSet(self.typed::<k::apps::v1::StatefulSet>(o, obj, unknown)?)
+            }
             KnownKind::DaemonSet => {
-                Typed::DaemonSet(self.typed::<k::apps::v1::DaemonSet>(&mut value, obj, unknown)?)
+                Typed::DaemonSet(self.typed::<k::apps::v1::DaemonSet>(o, obj, unknown)?)
             }
-            KnownKind::Job => {
-                Typed::Job(self.typed::<k::batch::v1::Job>(&mut value, obj, unknown)?)
-            }
+            KnownKind::Job => Typed::Job(self.typed::<k::batch::v1::Job>(o, obj, unknown)?),
             KnownKind::CronJob => {
-                Typed::CronJob(self.typed::<k::batch::v1::CronJob>(&mut value, obj, unknown)?)
+                Typed::CronJob(self.typed::<k::batch::v1::CronJob>(o, obj, unknown)?)
             }
             KnownKind::Service => {
-                Typed::Service(self.typed::<k::core::v1::Service>(&mut value, obj, unknown)?)
+                Typed::Service(self.typed::<k::core::v1::Service>(o, obj, unknown)?)
             }
             KnownKind::Endpoints => {
-                Typed::Endpoints(self.typed::<k::core::v1::Endpoints>(&mut value, obj, unknown)?)
+                Typed::Endpoints(self.typed::<k::core::v1::Endpoints>(o, obj, unknown)?)
             }
             KnownKind::EndpointSlice => Typed::EndpointSlice(
-                self.typed::<k::discovery::v1::EndpointSlice>(&mut value, obj, unknown)?,
+                self.typed::<k::discovery::v1::EndpointSlice>(o, obj, unknown)?,
             ),
             KnownKind::Ingress => {
-                Typed::Ingress(self.typed::<k::networking::v1::Ingress>(&mut value, obj, unknown)?)
+                Typed::Ingress(self.typed::<k::networking::v1::Ingress>(o, obj, unknown)?)
             }
-            KnownKind::LegacyIngress => Typed::LegacyIngress(
-                self.untyped::<super::legacy::LegacyIngress>(&value, obj, unknown)?,
-            ),
+            KnownKind::LegacyIngress => {
+                Typed::LegacyIngress(self.untyped::<super::legacy::LegacyIngress>(o, obj, unknown)?)
+            }
             KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(
-                self.typed::<k::policy::v1::PodDisruptionBudget>(&mut value, obj, unknown)?,
+                self.typed::<k::policy::v1::PodDisruptionBudget>(o, obj, unknown)?,
             ),
             KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(
-                self.typed::<k::core::v1::PersistentVolumeClaim>(&mut value, obj, unknown)?,
+                self.typed::<k::core::v1::PersistentVolumeClaim>(o, obj, unknown)?,
             ),
-            KnownKind::HorizontalPodAutoscalerV1 => {
-                Typed::HpaV1(self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(
-                    &mut value, obj, unknown,
-                )?)
-            }
-            KnownKind::HorizontalPodAutoscalerV2 => {
-                Typed::HpaV2(self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(
-                    &mut value, obj, unknown,
-                )?)
-            }
+            KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(
+                self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(o, obj, unknown)?,
+            ),
+            KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(
+                self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(o, obj, unknown)?,
+            ),
         })
     }
 
@@ -327,75 +309,95 @@ impl Cx<'_> {
     /// removed versions are read through the current shape.
     fn typed<T>(
         &self,
-        value: &mut Value,
-        obj: &Object,
+        overlay: Overlay,
+        obj: &mut Object,
         unknown: &mut Vec<UnknownField>,
     ) -> Result<Box<T>, Vec<Diagnostic>>
     where
         T: DeserializeOwned + k8s_openapi::Resource,
     {
-        if let Value::Object(map) = value {
-            map.insert("apiVersion".into(), Value::String(T::API_VERSION.into()));
-            map.insert("kind".into(), Value::String(T::KIND.into()));
-        }
-        self.untyped::<T>(value, obj, unknown)
+        let overlay = Overlay {
+            api_version_kind: Some((T::API_VERSION, T::KIND)),
+            ..overlay
+        };
+        self.untyped::<T>(overlay, obj, unknown)
     }
 
-    /// Decodes `T`, collecting the keys its schema lacks into `unknown` in the same pass.
+    /// Decodes `T` straight from the tree, collecting the keys its schema lacks into `unknown`
+    /// in the same pass.
     fn untyped<T: DeserializeOwned>(
         &self,
-        value: &Value,
-        obj: &Object,
+        overlay: Overlay,
+        obj: &mut Object,
         unknown: &mut Vec<UnknownField>,
     ) -> Result<Box<T>, Vec<Diagnostic>> {
-        if let Ok(t) = strict::deserialize::<T>(value, unknown) {
+        let mut decoder = Decoder::new(self.tree, obj.root, overlay);
+        if let Ok(t) = decoder.decode::<T>(unknown) {
             return Ok(Box::new(t));
         }
         unknown.clear();
-        // Only on failure: decode again with the path tracker (it doubles the cost), and keep
-        // going past each bad field (nulled out) so one run reports every type error.
-        let mut value = value.clone();
+        if let Some(e) = strict::json_error(self.tree, obj.root) {
+            // kubectl cannot even convert the document to JSON: one diagnostic, nothing else.
+            obj.selector_absent = false;
+            return Err(vec![Diagnostic::new(
+                invalid_object::RULE.id,
+                invalid_object::RULE.severity,
+                self.at(e.node),
+                format!("{}: {}", obj.display(), e.message),
+            )
+            .object(obj)]);
+        }
+        // Only on failure: keep going past each bad field (dropped) so one run reports every
+        // type error, meeting the keys in the order kubectl's JSON object has them.
+        decoder.sort_keys();
         let mut errors: Vec<Diagnostic> = Vec::new();
         let mut seen: Vec<FieldPath> = Vec::new();
+        // True while `unknown` holds what the last decode found with the current drops.
+        let mut current = false;
         for _ in 0..MAX_TYPE_ERRORS {
-            let err = match serde_path_to_error::deserialize::<_, T>(&value) {
+            unknown.clear();
+            let failure = match decoder.decode::<T>(unknown) {
                 Ok(t) => {
                     // Every bad field is reported; the rest of the object is still checked by
                     // the rules, with the bad fields read as unset, and for unknown fields.
                     self.recovered.borrow_mut().extend(errors);
-                    unknown.clear();
-                    let _ = strict::deserialize::<T>(&value, unknown);
                     return Ok(Box::new(t));
                 }
-                Err(err) => err,
+                Err(failure) => failure,
             };
-            let path = field_path(err.path());
-            if seen.contains(&path) {
+            current = true;
+            if seen.contains(&failure.path) {
                 // Dropping the field did not help (an item of a list): stop here.
                 break;
             }
-            let missing = err.inner().to_string().starts_with("missing field");
-            errors.push(self.type_error(obj, &path, &err.inner().to_string()));
-            if missing || path.0.is_empty() || !drop_field(&mut value, &path) {
+            let missing = failure.message.starts_with("missing field");
+            errors.push(self.type_error(obj, &failure));
+            if missing || failure.path.0.is_empty() {
                 break;
             }
-            self.dropped.borrow_mut().push(path.clone());
-            seen.push(path);
+            decoder.drop_field(failure.path.clone());
+            current = false;
+            self.dropped.borrow_mut().push(failure.path.clone());
+            seen.push(failure.path);
         }
-        // Unknown fields past the first type error: one more strict pass over the value with
-        // the bad fields nulled out (a nulled field holds no keys to judge).
-        let _ = strict::deserialize::<T>(&value, unknown);
+        if !current {
+            // Unknown fields past the last type error: one more pass with every bad field
+            // dropped (a dropped field holds no keys to judge).
+            unknown.clear();
+            let _ = decoder.decode::<T>(unknown);
+        }
         Err(errors)
     }
 
-    fn type_error(&self, obj: &Object, path: &FieldPath, inner: &str) -> Diagnostic {
-        let path = path.clone();
-        let resolution = resolve_path(self.tree, obj.root, &path.0);
+    fn type_error(&self, obj: &Object, failure: &Failure) -> Diagnostic {
+        let path = &failure.path;
+        let inner = failure.message.as_str();
         let missing = inner
             .strip_prefix("missing field `")
             .and_then(|r| r.strip_suffix('`'));
         let (node, message, help) = if let Some(field) = missing {
-            let node = resolution.key.unwrap_or(resolution.value);
+            // Raised by the struct's own mapping: point at its key.
+            let node = failure.key.unwrap_or(failure.node);
             let full = if path.0.is_empty() {
                 field.to_string()
             } else {
@@ -417,11 +419,7 @@ impl Cx<'_> {
                 ),
             )
         } else {
-            let node = if resolution.complete {
-                resolution.value
-            } else {
-                resolution.key.unwrap_or(resolution.value)
-            };
+            let node = failure.node;
             let help = self.type_help(node, inner);
             (
                 node,
@@ -493,51 +491,6 @@ impl Cx<'_> {
 
 /// Type errors reported per object at most.
 const MAX_TYPE_ERRORS: usize = 20;
-
-fn field_path(p: &serde_path_to_error::Path) -> FieldPath {
-    let mut path = FieldPath::default();
-    for seg in p.iter() {
-        match seg {
-            serde_path_to_error::Segment::Seq { index } => path.0.push(Segment::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => path.0.push(Segment::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
-        }
-    }
-    path
-}
-
-/// Removes the field at `path` (a list item becomes null, keeping later indices); false when
-/// the path is not there.
-fn drop_field(value: &mut Value, path: &FieldPath) -> bool {
-    let Some((last, parents)) = path.0.split_last() else {
-        return false;
-    };
-    let mut cur = value;
-    for seg in parents {
-        cur = match (seg, cur) {
-            (Segment::Key(k), Value::Object(m)) => match m.get_mut(k) {
-                Some(v) => v,
-                None => return false,
-            },
-            (Segment::Index(i), Value::Array(a)) => match a.get_mut(*i) {
-                Some(v) => v,
-                None => return false,
-            },
-            _ => return false,
-        };
-    }
-    match (last, cur) {
-        (Segment::Key(k), Value::Object(m)) => m.remove(k).is_some(),
-        (Segment::Index(i), Value::Array(a)) => match a.get_mut(*i) {
-            Some(v) => {
-                *v = Value::Null;
-                true
-            }
-            None => false,
-        },
-        _ => false,
-    }
-}
 
 /// serde's message without its internal type names.
 fn tidy(inner: &str) -> String {
@@ -616,4 +569,272 @@ fn preferred_api_version(kind: &str) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use k8s_openapi::api as k;
+    use serde_json::{Map, Number, Value};
+
+    use super::*;
+    use crate::source::tree::{is_merge_key, parse, NodeKind};
+    use crate::source::SourceFile;
+
+    fn decode_text(text: &str) -> DecodedDocument {
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let mut parsed = parse(&file);
+        decode_document(0, parsed.documents.remove(0), "default")
+    }
+
+    #[test]
+    fn recovery_reports_every_bad_field_of_an_object() {
+        let out = decode_text(
+            "
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: w}
+spec:
+  replicas: two
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      hostNetwork: maybe
+      containers:
+        - name: c
+          image: i
+          tty: 1
+          env: [{name: A, value: yes}]
+",
+        );
+        let mut errors: Vec<(String, String)> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == invalid_object::RULE.id)
+            .map(|d| (d.path.clone().unwrap_or_default(), d.message.clone()))
+            .collect();
+        errors.sort();
+        let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.replicas",
+                "spec.template.spec.containers[0].env[0].value",
+                "spec.template.spec.containers[0].tty",
+                "spec.template.spec.hostNetwork",
+            ]
+        );
+        let [object] = out.objects.as_slice() else {
+            panic!("one object")
+        };
+        // The rest of the object is still read, without the bad fields.
+        let Typed::Deployment(d) = &object.typed else {
+            panic!(
+                "decoded once the bad fields are dropped: {:?}",
+                object.typed
+            )
+        };
+        assert_eq!(d.spec.as_ref().and_then(|s| s.replicas), None);
+        let mut broken: Vec<String> = object.broken.iter().map(|p| p.to_string()).collect();
+        broken.sort();
+        assert_eq!(broken, paths);
+    }
+
+    #[test]
+    fn a_missing_required_field_stops_recovery_and_is_located_at_its_key() {
+        let text = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: l}\nspec:\n  backend: {serviceName: 5}\n  rules:\n    - http: {}\n";
+        let out = decode_text(text);
+        let found: Vec<(String, u32)> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == invalid_object::RULE.id)
+            .map(|d| (d.path.clone().unwrap_or_default(), d.span.start))
+            .collect();
+        let http = text.find("http").map(|i| i as u32);
+        let service = text.find("5}").map(|i| i as u32);
+        assert_eq!(
+            found,
+            vec![
+                ("spec.backend.serviceName".to_string(), service.unwrap_or(0)),
+                ("spec.rules[0].http".to_string(), http.unwrap_or(0)),
+            ]
+        );
+    }
+
+    /// The old path, kept here to compare with: the subtree as the JSON kubectl would send.
+    fn to_json(tree: &Tree, id: NodeId, depth: usize) -> Option<Value> {
+        if depth > strict::MAX_JSON_DEPTH {
+            return None;
+        }
+        let resolved = tree.resolve(id);
+        Some(match tree.node(resolved)?.kind {
+            NodeKind::Scalar { .. } => {
+                let s = tree.scalar(resolved)?;
+                match resolve(s.text, s.style, s.tag) {
+                    Resolved::Null => Value::Null,
+                    Resolved::Bool(b) => Value::Bool(b),
+                    Resolved::Int(i) => Value::Number(i.into()),
+                    Resolved::Uint(u) => Value::Number(u.into()),
+                    Resolved::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => {
+                        Value::Number((f as i64).into())
+                    }
+                    Resolved::Float(f) => Value::Number(Number::from_f64(f)?),
+                    Resolved::Str(s) => Value::String(s.to_string()),
+                }
+            }
+            NodeKind::Sequence { .. } => Value::Array(
+                tree.items(resolved)
+                    .iter()
+                    .map(|&i| to_json(tree, i, depth + 1))
+                    .collect::<Option<_>>()?,
+            ),
+            NodeKind::Mapping { .. } => {
+                let mut map = Map::new();
+                let mut merges = Vec::new();
+                for (k, v) in tree.entries(resolved) {
+                    let key = tree.scalar(k)?;
+                    if is_merge_key(&key) {
+                        merges.push(v);
+                        continue;
+                    }
+                    map.insert(key.key().into_owned(), to_json(tree, v, depth + 1)?);
+                }
+                for m in merges {
+                    let sources = if tree.is_sequence(m) {
+                        tree.items(m).to_vec()
+                    } else {
+                        vec![m]
+                    };
+                    for src in sources {
+                        let Value::Object(extra) = to_json(tree, src, depth + 1)? else {
+                            return None;
+                        };
+                        for (k, v) in extra {
+                            map.entry(k).or_insert(v);
+                        }
+                    }
+                }
+                Value::Object(map)
+            }
+            NodeKind::Alias { .. } => Value::Null,
+        })
+    }
+
+    fn typed_ref<T>(mut v: Value) -> Option<Box<T>>
+    where
+        T: DeserializeOwned + k8s_openapi::Resource,
+    {
+        if let Value::Object(m) = &mut v {
+            m.insert("apiVersion".into(), T::API_VERSION.into());
+            m.insert("kind".into(), T::KIND.into());
+        }
+        serde_json::from_value(v).ok()
+    }
+
+    /// What the old path decoded `obj` to, when it did.
+    fn reference(known: KnownKind, obj: &Object) -> Option<Typed> {
+        let mut v = to_json(&obj.tree, obj.root, 0)?;
+        if let Value::Object(m) = &mut v {
+            m.remove("status");
+            if matches!(
+                known,
+                KnownKind::Deployment
+                    | KnownKind::ReplicaSet
+                    | KnownKind::DaemonSet
+                    | KnownKind::StatefulSet
+            ) {
+                if let Some(Value::Object(spec)) = m.get_mut("spec") {
+                    spec.entry("selector").or_insert(Value::Object(Map::new()));
+                }
+            }
+        }
+        Some(match known {
+            KnownKind::Pod => Typed::Pod(typed_ref(v)?),
+            KnownKind::Deployment => Typed::Deployment(typed_ref(v)?),
+            KnownKind::ReplicaSet => Typed::ReplicaSet(typed_ref(v)?),
+            KnownKind::ReplicationController => Typed::ReplicationController(typed_ref(v)?),
+            KnownKind::StatefulSet => Typed::StatefulSet(typed_ref(v)?),
+            KnownKind::DaemonSet => Typed::DaemonSet(typed_ref(v)?),
+            KnownKind::Job => Typed::Job(typed_ref(v)?),
+            KnownKind::CronJob => Typed::CronJob(typed_ref(v)?),
+            KnownKind::Service => Typed::Service(typed_ref(v)?),
+            KnownKind::Endpoints => Typed::Endpoints(typed_ref(v)?),
+            KnownKind::EndpointSlice => Typed::EndpointSlice(typed_ref(v)?),
+            KnownKind::Ingress => Typed::Ingress(typed_ref(v)?),
+            KnownKind::LegacyIngress => Typed::LegacyIngress(serde_json::from_value(v).ok()?),
+            KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(typed_ref(v)?),
+            KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(typed_ref(v)?),
+            KnownKind::HorizontalPodAutoscalerV1 => {
+                Typed::HpaV1(typed_ref::<k::autoscaling::v1::HorizontalPodAutoscaler>(v)?)
+            }
+            KnownKind::HorizontalPodAutoscalerV2 => {
+                Typed::HpaV2(typed_ref::<k::autoscaling::v2::HorizontalPodAutoscaler>(v)?)
+            }
+        })
+    }
+
+    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                yaml_files(&path, out);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+            {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn decodes_what_serde_json_decoded_from_the_json_form() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        yaml_files(&root.join("fixtures"), &mut files);
+        // The shared corpus too, when it is there (`tests/corpus.rs` insists on it).
+        yaml_files(&root.join("../shared/corpus"), &mut files);
+        files.sort();
+        let (mut same, mut invalid) = (0, 0);
+        for path in files {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let file = SourceFile::new(0, path.display().to_string(), &text);
+            for d in parse(&file).documents {
+                for obj in decode_document(0, d, "default").objects {
+                    let known = known_kind(
+                        group_of(&obj.api_version),
+                        version_of(&obj.api_version),
+                        &obj.kind,
+                    );
+                    let Some(known) = known else { continue };
+                    let at = format!("{} {}", path.display(), obj.display());
+                    match reference(known, &obj) {
+                        Some(want) => {
+                            assert!(obj.broken.is_empty(), "{at}: {:?}", obj.broken);
+                            assert_eq!(format!("{:?}", obj.typed), format!("{want:?}"), "{at}");
+                            same += 1;
+                        }
+                        None => {
+                            assert!(
+                                matches!(obj.typed, Typed::Invalid) || !obj.broken.is_empty(),
+                                "{at}: decoded, but serde_json did not"
+                            );
+                            invalid += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // Not vacuous: the fixtures alone hold about 300 objects, 7 of them invalid.
+        assert!(
+            same > 200 && invalid > 3,
+            "{same} decoded, {invalid} invalid"
+        );
+    }
 }

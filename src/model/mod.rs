@@ -2,7 +2,6 @@
 
 pub mod decode;
 pub mod inventory;
-pub mod json;
 pub mod kinds;
 pub mod legacy;
 pub mod location;

@@ -62,9 +62,11 @@ pub enum NodeKind {
         len: u32,
     },
     /// Key/value pairs are `children[start + 2i]`, `children[start + 2i + 1]`, `i < len`.
+    /// `simple`: no merge key (`<<`) and no repeated key, so the written pairs are the mapping.
     Mapping {
         start: u32,
         len: u32,
+        simple: bool,
     },
     Alias {
         target: NodeId,
@@ -152,7 +154,7 @@ impl Tree {
     /// The written key/value pairs of a mapping (after aliases); empty for other nodes.
     pub fn entries(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         let (start, len) = match self.node(self.resolve(id)).map(|n| n.kind) {
-            Some(NodeKind::Mapping { start, len }) => (start as usize, len as usize),
+            Some(NodeKind::Mapping { start, len, .. }) => (start as usize, len as usize),
             _ => (0, 0),
         };
         let pairs = self.children.get(start..start + 2 * len).unwrap_or(&[]);
@@ -171,6 +173,15 @@ impl Tree {
                 .unwrap_or(&[]),
             _ => &[],
         }
+    }
+
+    /// True when `id` (after aliases) is a mapping without merge keys and repeated keys: its
+    /// written pairs are exactly what kubectl reads.
+    pub fn is_simple_mapping(&self, id: NodeId) -> bool {
+        matches!(
+            self.node(self.resolve(id)).map(|n| n.kind),
+            Some(NodeKind::Mapping { simple: true, .. })
+        )
     }
 
     /// Looks a key up in a mapping as kubectl would: written keys first (the last of repeated
@@ -538,10 +549,11 @@ fn build(
             let kind = if frame.is_mapping {
                 // Reported, not fatal: the document is still built and linted.
                 let kids = b.tree.children.get(start as usize..).unwrap_or(&[]);
-                find_duplicate_keys(&b.tree, kids, &mut b.duplicates);
+                let simple = find_duplicate_keys(&b.tree, kids, &mut b.duplicates);
                 NodeKind::Mapping {
                     start,
                     len: to_u32(count / 2),
+                    simple,
                 }
             } else {
                 NodeKind::Sequence {
@@ -599,21 +611,30 @@ fn build(
 /// A repeated key in one mapping: (first key, second key).
 type Duplicate = (NodeId, NodeId);
 
-fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) {
-    if kids.len() < 4 {
-        return; // fewer than two keys
+/// Records the repeated keys of one mapping; true when it has neither a repeated key nor a
+/// merge key (a simple mapping).
+fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -> bool {
+    if let [key, _] = kids {
+        // One key can't repeat: only a merge key makes it not simple.
+        return !tree.scalar(*key).is_some_and(|s| is_merge_key(&s));
     }
+    if kids.is_empty() {
+        return true;
+    }
+    let mut merges = false;
     let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
         .chunks_exact(2)
         .filter_map(|p| {
             let key = *p.first()?;
             let s = tree.scalar(key)?;
             if is_merge_key(&s) {
+                merges = true;
                 return None;
             }
             Some((key, key_string(s.text, s.style, s.tag)))
         })
         .collect();
+    let before = out.len();
     if keys.len() <= 16 {
         for (i, (id, k)) in keys.iter().enumerate() {
             let earlier = keys.get(..i).unwrap_or(&[]);
@@ -621,15 +642,16 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) {
                 out.push((*first, *id));
             }
         }
-        return;
-    }
-    let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(keys.len());
-    for (id, k) in &keys {
-        match seen.get(k.as_ref()) {
-            Some(&first) => out.push((first, *id)),
-            None => {
-                seen.insert(k.as_ref(), *id);
+    } else {
+        let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(keys.len());
+        for (id, k) in &keys {
+            match seen.get(k.as_ref()) {
+                Some(&first) => out.push((first, *id)),
+                None => {
+                    seen.insert(k.as_ref(), *id);
+                }
             }
         }
     }
+    !merges && out.len() == before
 }
