@@ -3,6 +3,7 @@
 //! its text; expansion is budgeted here once, for every later reader.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser};
 
@@ -50,11 +51,14 @@ pub struct Node {
 /// The node variants; collections index into the tree's shared child list.
 #[derive(Debug, Clone, Copy)]
 pub enum NodeKind {
+    /// The text is `source[text_start..][..text_len]` when `in_source` (written as is), else
+    /// the same range of the tree's own `strings` (escapes, folding, multi-line plain scalars).
     Scalar {
         text_start: u32,
         text_len: u32,
         style: ScalarStyle,
         tag: ScalarTag,
+        in_source: bool,
     },
     /// Items are `children[start..start + len]`.
     Sequence {
@@ -78,7 +82,11 @@ pub enum NodeKind {
 pub struct Tree {
     nodes: Vec<Node>,
     children: Vec<NodeId>,
+    /// Scalar texts that differ from their source text.
     strings: String,
+    /// The file's text, shared by all its trees: most scalars are read straight from it rather
+    /// than copied.
+    source: Option<Arc<str>>,
 }
 
 /// A scalar's text and how it was written.
@@ -126,9 +134,15 @@ impl Tree {
                 text_len,
                 style,
                 tag,
+                in_source,
             } => {
                 let start = text_start as usize;
-                let text = self.strings.get(start..start + text_len as usize)?;
+                let range = start..start + text_len as usize;
+                let text = if in_source {
+                    self.source.as_deref()?.get(range)?
+                } else {
+                    self.strings.get(range)?
+                };
                 Some(Scalar { text, style, tag })
             }
             _ => None,
@@ -346,6 +360,7 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
     let text: &str = &file.text;
     let mut parser = Parser::new_from_str(text).keep_tags(true);
     let mut builder = DocumentBuilder::new();
+    builder.tree.source = Some(Arc::clone(&file.text));
     let mut in_document = false;
     let span_of = |s: saphyr_parser::Span| -> Span {
         Span::new(
@@ -416,6 +431,25 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
     out
 }
 
+/// Where a scalar's text is written verbatim in the source (a plain scalar on one line, or a
+/// quoted one without escapes), so the tree can point at it instead of copying it.
+fn source_range(
+    source: Option<&str>,
+    span: Span,
+    style: saphyr_parser::ScalarStyle,
+    text: &str,
+) -> Option<u32> {
+    let quote = match style {
+        saphyr_parser::ScalarStyle::Plain => 0,
+        saphyr_parser::ScalarStyle::SingleQuoted | saphyr_parser::ScalarStyle::DoubleQuoted => 1,
+        saphyr_parser::ScalarStyle::Literal | saphyr_parser::ScalarStyle::Folded => return None,
+    };
+    let start = span.start.checked_add(quote)?;
+    let end = start.checked_add(to_u32(text.len()))?;
+    // Equal bytes at the span is the proof: a folded or escaped scalar never matches.
+    (source?.get(start as usize..end as usize)? == text).then_some(start)
+}
+
 /// The parser's end marker for a quoted scalar can run past a trailing comment; end the span at
 /// the closing quote instead.
 fn quoted_span(text: &str, span: Span, double: bool) -> Span {
@@ -472,6 +506,7 @@ fn finish_document(b: &DocumentBuilder, index: u32, out: &mut ParsedFile) {
         nodes: b.tree.nodes.as_slice().to_vec(),
         children: b.tree.children.as_slice().to_vec(),
         strings: b.tree.strings.as_str().to_owned(),
+        source: b.tree.source.clone(),
     };
     out.documents.push(Document { index, tree, root });
 }
@@ -495,8 +530,15 @@ fn build(
             let tag = tag
                 .map(|t| ScalarTag::from_parts(&t.handle, &t.suffix))
                 .unwrap_or_default();
-            let text_start = to_u32(b.tree.strings.len());
-            b.tree.strings.push_str(&text);
+            let (text_start, in_source) =
+                match source_range(b.tree.source.as_deref(), span, style, &text) {
+                    Some(start) => (start, true),
+                    None => {
+                        let start = to_u32(b.tree.strings.len());
+                        b.tree.strings.push_str(&text);
+                        (start, false)
+                    }
+                };
             b.expanded += 1;
             b.push(
                 Node {
@@ -506,6 +548,7 @@ fn build(
                         text_len: to_u32(text.len()),
                         style: style.into(),
                         tag,
+                        in_source,
                     },
                 },
                 1,
@@ -654,4 +697,57 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
         }
     }
     !merges && out.len() == before
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(yaml: &str) -> Vec<(String, bool)> {
+        let file = SourceFile::new(0, "t.yaml".into(), yaml);
+        let parsed = parse(&file);
+        let doc = parsed.documents.first().expect("one document");
+        doc.tree
+            .entries(doc.root)
+            .map(|(_, v)| {
+                let in_source = matches!(
+                    doc.tree.node(v).map(|n| n.kind),
+                    Some(NodeKind::Scalar {
+                        in_source: true,
+                        ..
+                    })
+                );
+                let text = doc.tree.scalar(v).map(|s| s.text.to_string());
+                (text.unwrap_or_default(), in_source)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn verbatim_scalars_are_read_from_the_source_and_the_rest_copied() {
+        let got = texts(
+            "a: plain\nb: 'quoted'\nc: \"tab\\there\"\nd: 'it''s'\ne: two\n  lines\nf: |\n  block\ng:\nh: \"é\"\n",
+        );
+        let want = [
+            ("plain", true),
+            ("quoted", true),
+            ("tab\there", false),
+            ("it's", false),
+            ("two lines", false),
+            ("block\n", false),
+            ("", true),
+            ("é", true),
+        ];
+        let want: Vec<(String, bool)> = want.iter().map(|(t, s)| (t.to_string(), *s)).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_bom_and_crlf_keep_verbatim_scalars_right() {
+        let got = texts("\u{feff}a: one\r\nb: 'two'\r\n");
+        assert_eq!(
+            got,
+            vec![("one".to_string(), true), ("two".to_string(), true)]
+        );
+    }
 }
