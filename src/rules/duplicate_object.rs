@@ -51,7 +51,13 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                             obj.display()
                         ),
                     )
-                    .help("remove one of the two definitions, or give them different names or namespaces")
+                    .help(if earlier.file == obj.file {
+                        "remove one of the two definitions, or give them different names or namespaces"
+                    } else {
+                        // Repositories often hold alternative bundles (install.yaml and
+                        // ha/install.yaml, one per overlay) that are never applied together.
+                        "remove one of the two definitions, or give them different names or namespaces; if the two files are alternatives never applied together (an HA and a plain bundle, two overlays), lint them in separate runs or --exclude one"
+                    })
                     .related(earlier.locate("metadata.name"), format!("{} first defined here", earlier.display())),
                 );
             }
