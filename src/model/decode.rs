@@ -254,54 +254,55 @@ impl Cx<'_> {
             api_version_kind: None,
             empty_selector: obj.selector_absent,
         };
+        // Each decoded struct is moved into its compact view at once and dropped.
         Ok(match known {
-            KnownKind::Pod => Typed::Pod(self.typed::<k::core::v1::Pod>(o, obj, unknown)?),
-            KnownKind::Deployment => {
-                Typed::Deployment(self.typed::<k::apps::v1::Deployment>(o, obj, unknown)?)
-            }
-            KnownKind::ReplicaSet => {
-                Typed::ReplicaSet(self.typed::<k::apps::v1::ReplicaSet>(o, obj, unknown)?)
-            }
-            KnownKind::ReplicationController => Typed::ReplicationController(
+            KnownKind::Pod => Typed::Pod(view(self.typed::<k::core::v1::Pod>(o, obj, unknown)?)),
+            KnownKind::Deployment => Typed::Deployment(view(
+                self.typed::<k::apps::v1::Deployment>(o, obj, unknown)?,
+            )),
+            KnownKind::ReplicaSet => Typed::ReplicaSet(view(
+                self.typed::<k::apps::v1::ReplicaSet>(o, obj, unknown)?,
+            )),
+            KnownKind::ReplicationController => Typed::ReplicationController(view(
                 self.typed::<k::core::v1::ReplicationController>(o, obj, unknown)?,
-            ),
-            KnownKind::StatefulSet => {
-                Typed::StatefulSet(self.typed::<k::apps::v1::StatefulSet>(o, obj, unknown)?)
-            }
+            )),
+            KnownKind::StatefulSet => Typed::StatefulSet(view(
+                self.typed::<k::apps::v1::StatefulSet>(o, obj, unknown)?,
+            )),
             KnownKind::DaemonSet => {
-                Typed::DaemonSet(self.typed::<k::apps::v1::DaemonSet>(o, obj, unknown)?)
+                Typed::DaemonSet(view(self.typed::<k::apps::v1::DaemonSet>(o, obj, unknown)?))
             }
-            KnownKind::Job => Typed::Job(self.typed::<k::batch::v1::Job>(o, obj, unknown)?),
+            KnownKind::Job => Typed::Job(view(self.typed::<k::batch::v1::Job>(o, obj, unknown)?)),
             KnownKind::CronJob => {
-                Typed::CronJob(self.typed::<k::batch::v1::CronJob>(o, obj, unknown)?)
+                Typed::CronJob(view(self.typed::<k::batch::v1::CronJob>(o, obj, unknown)?))
             }
             KnownKind::Service => {
-                Typed::Service(self.typed::<k::core::v1::Service>(o, obj, unknown)?)
+                Typed::Service(view(self.typed::<k::core::v1::Service>(o, obj, unknown)?))
             }
             KnownKind::Endpoints => {
-                Typed::Endpoints(self.typed::<k::core::v1::Endpoints>(o, obj, unknown)?)
+                Typed::Endpoints(view(self.typed::<k::core::v1::Endpoints>(o, obj, unknown)?))
             }
-            KnownKind::EndpointSlice => Typed::EndpointSlice(
+            KnownKind::EndpointSlice => Typed::EndpointSlice(view(
                 self.typed::<k::discovery::v1::EndpointSlice>(o, obj, unknown)?,
-            ),
-            KnownKind::Ingress => {
-                Typed::Ingress(self.typed::<k::networking::v1::Ingress>(o, obj, unknown)?)
-            }
-            KnownKind::LegacyIngress => {
-                Typed::LegacyIngress(self.untyped::<super::legacy::LegacyIngress>(o, obj, unknown)?)
-            }
-            KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(
+            )),
+            KnownKind::Ingress => Typed::Ingress(view(
+                self.typed::<k::networking::v1::Ingress>(o, obj, unknown)?,
+            )),
+            KnownKind::LegacyIngress => Typed::LegacyIngress(view(
+                self.untyped::<super::legacy::LegacyIngress>(o, obj, unknown)?,
+            )),
+            KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(view(
                 self.typed::<k::policy::v1::PodDisruptionBudget>(o, obj, unknown)?,
-            ),
-            KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(
+            )),
+            KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(view(
                 self.typed::<k::core::v1::PersistentVolumeClaim>(o, obj, unknown)?,
-            ),
-            KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(
+            )),
+            KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(view(
                 self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(o, obj, unknown)?,
-            ),
-            KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(
+            )),
+            KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(view(
                 self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(o, obj, unknown)?,
-            ),
+            )),
         })
     }
 
@@ -312,7 +313,7 @@ impl Cx<'_> {
         overlay: Overlay,
         obj: &mut Object,
         unknown: &mut Vec<UnknownField>,
-    ) -> Result<Box<T>, Vec<Diagnostic>>
+    ) -> Result<T, Vec<Diagnostic>>
     where
         T: DeserializeOwned + k8s_openapi::Resource,
     {
@@ -330,10 +331,10 @@ impl Cx<'_> {
         overlay: Overlay,
         obj: &mut Object,
         unknown: &mut Vec<UnknownField>,
-    ) -> Result<Box<T>, Vec<Diagnostic>> {
+    ) -> Result<T, Vec<Diagnostic>> {
         let mut decoder = Decoder::new(self.tree, obj.root, overlay);
         if let Ok(t) = decoder.decode::<T>(unknown) {
-            return Ok(Box::new(t));
+            return Ok(t);
         }
         unknown.clear();
         if let Some(e) = strict::json_error(self.tree, obj.root) {
@@ -361,7 +362,7 @@ impl Cx<'_> {
                     // Every bad field is reported; the rest of the object is still checked by
                     // the rules, with the bad fields read as unset, and for unknown fields.
                     self.recovered.borrow_mut().extend(errors);
-                    return Ok(Box::new(t));
+                    return Ok(t);
                 }
                 Err(failure) => failure,
             };
@@ -508,6 +509,12 @@ fn tidy(inner: &str) -> String {
 }
 
 /// `k8s-openapi` defaults a missing list to empty; the API server requires one container.
+/// Moves a decoded `k8s-openapi` struct into its compact view: the struct's unread parts
+/// (kilobytes for a workload) are freed now instead of living as long as the inventory.
+fn view<T, V: From<T>>(decoded: T) -> Box<V> {
+    Box::new(V::from(decoded))
+}
+
 fn missing_containers(obj: &Object) -> Option<Diagnostic> {
     let t = super::workload::pod_template(obj)?;
     if t.spec.is_some_and(|s| !s.containers.is_empty()) {
@@ -722,7 +729,7 @@ spec:
         })
     }
 
-    fn typed_ref<T>(mut v: Value) -> Option<Box<T>>
+    fn typed_ref<T>(mut v: Value) -> Option<T>
     where
         T: DeserializeOwned + k8s_openapi::Resource,
     {
@@ -751,27 +758,47 @@ spec:
             }
         }
         Some(match known {
-            KnownKind::Pod => Typed::Pod(typed_ref(v)?),
-            KnownKind::Deployment => Typed::Deployment(typed_ref(v)?),
-            KnownKind::ReplicaSet => Typed::ReplicaSet(typed_ref(v)?),
-            KnownKind::ReplicationController => Typed::ReplicationController(typed_ref(v)?),
-            KnownKind::StatefulSet => Typed::StatefulSet(typed_ref(v)?),
-            KnownKind::DaemonSet => Typed::DaemonSet(typed_ref(v)?),
-            KnownKind::Job => Typed::Job(typed_ref(v)?),
-            KnownKind::CronJob => Typed::CronJob(typed_ref(v)?),
-            KnownKind::Service => Typed::Service(typed_ref(v)?),
-            KnownKind::Endpoints => Typed::Endpoints(typed_ref(v)?),
-            KnownKind::EndpointSlice => Typed::EndpointSlice(typed_ref(v)?),
-            KnownKind::Ingress => Typed::Ingress(typed_ref(v)?),
-            KnownKind::LegacyIngress => Typed::LegacyIngress(serde_json::from_value(v).ok()?),
-            KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(typed_ref(v)?),
-            KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(typed_ref(v)?),
-            KnownKind::HorizontalPodAutoscalerV1 => {
-                Typed::HpaV1(typed_ref::<k::autoscaling::v1::HorizontalPodAutoscaler>(v)?)
+            KnownKind::Pod => Typed::Pod(view(typed_ref::<k::core::v1::Pod>(v)?)),
+            KnownKind::Deployment => {
+                Typed::Deployment(view(typed_ref::<k::apps::v1::Deployment>(v)?))
             }
-            KnownKind::HorizontalPodAutoscalerV2 => {
-                Typed::HpaV2(typed_ref::<k::autoscaling::v2::HorizontalPodAutoscaler>(v)?)
+            KnownKind::ReplicaSet => {
+                Typed::ReplicaSet(view(typed_ref::<k::apps::v1::ReplicaSet>(v)?))
             }
+            KnownKind::ReplicationController => {
+                Typed::ReplicationController(view(typed_ref::<k::core::v1::ReplicationController>(
+                    v,
+                )?))
+            }
+            KnownKind::StatefulSet => {
+                Typed::StatefulSet(view(typed_ref::<k::apps::v1::StatefulSet>(v)?))
+            }
+            KnownKind::DaemonSet => Typed::DaemonSet(view(typed_ref::<k::apps::v1::DaemonSet>(v)?)),
+            KnownKind::Job => Typed::Job(view(typed_ref::<k::batch::v1::Job>(v)?)),
+            KnownKind::CronJob => Typed::CronJob(view(typed_ref::<k::batch::v1::CronJob>(v)?)),
+            KnownKind::Service => Typed::Service(view(typed_ref::<k::core::v1::Service>(v)?)),
+            KnownKind::Endpoints => Typed::Endpoints(view(typed_ref::<k::core::v1::Endpoints>(v)?)),
+            KnownKind::EndpointSlice => {
+                Typed::EndpointSlice(view(typed_ref::<k::discovery::v1::EndpointSlice>(v)?))
+            }
+            KnownKind::Ingress => Typed::Ingress(view(typed_ref::<k::networking::v1::Ingress>(v)?)),
+            KnownKind::LegacyIngress => Typed::LegacyIngress(view(
+                serde_json::from_value::<crate::model::legacy::LegacyIngress>(v).ok()?,
+            )),
+            KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(view(typed_ref::<
+                k::policy::v1::PodDisruptionBudget,
+            >(v)?)),
+            KnownKind::PersistentVolumeClaim => {
+                Typed::PersistentVolumeClaim(view(typed_ref::<k::core::v1::PersistentVolumeClaim>(
+                    v,
+                )?))
+            }
+            KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(view(typed_ref::<
+                k::autoscaling::v1::HorizontalPodAutoscaler,
+            >(v)?)),
+            KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(view(typed_ref::<
+                k::autoscaling::v2::HorizontalPodAutoscaler,
+            >(v)?)),
         })
     }
 
