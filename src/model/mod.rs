@@ -8,6 +8,7 @@ pub mod location;
 pub mod object;
 pub mod selector;
 pub mod strict;
+pub mod view;
 pub mod workload;
 
 pub use inventory::Inventory;

@@ -2,46 +2,35 @@
 
 use std::sync::Arc;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::autoscaling::v1::HorizontalPodAutoscaler as HpaV1;
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler as HpaV2;
-use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{
-    Endpoints, PersistentVolumeClaim, Pod, ReplicationController, Service,
-};
-use k8s_openapi::api::discovery::v1::EndpointSlice;
-use k8s_openapi::api::networking::v1::Ingress;
-use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-
-use super::legacy::LegacyIngress;
 use super::location::{resolve_path, FieldPath, Location};
+use super::view::{self, ObjectMeta};
 use crate::source::tree::ScalarStyle;
 use crate::source::{FileId, NodeId, Span, Tree};
 
 /// Index of an object in the inventory.
 pub type ObjectId = u32;
 
-/// The typed view of an object of a kind kplint reads.
+/// The typed view of an object of a kind kplint reads: the compact [`view`] of its decoded
+/// `k8s-openapi` struct, which holds only the fields rules read.
 #[derive(Debug, Clone)]
 pub enum Typed {
-    Pod(Box<Pod>),
-    Deployment(Box<Deployment>),
-    ReplicaSet(Box<ReplicaSet>),
-    ReplicationController(Box<ReplicationController>),
-    StatefulSet(Box<StatefulSet>),
-    DaemonSet(Box<DaemonSet>),
-    Job(Box<Job>),
-    CronJob(Box<CronJob>),
-    Service(Box<Service>),
-    Endpoints(Box<Endpoints>),
-    EndpointSlice(Box<EndpointSlice>),
-    Ingress(Box<Ingress>),
-    LegacyIngress(Box<LegacyIngress>),
-    PodDisruptionBudget(Box<PodDisruptionBudget>),
-    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
-    HpaV1(Box<HpaV1>),
-    HpaV2(Box<HpaV2>),
+    Pod(Box<view::Pod>),
+    Deployment(Box<view::Deployment>),
+    ReplicaSet(Box<view::ReplicaSet>),
+    ReplicationController(Box<view::ReplicationController>),
+    StatefulSet(Box<view::StatefulSet>),
+    DaemonSet(Box<view::DaemonSet>),
+    Job(Box<view::Job>),
+    CronJob(Box<view::CronJob>),
+    Service(Box<view::Service>),
+    Endpoints(Box<view::Meta>),
+    EndpointSlice(Box<view::Meta>),
+    Ingress(Box<view::Ingress>),
+    LegacyIngress(Box<view::LegacyIngress>),
+    PodDisruptionBudget(Box<view::PodDisruptionBudget>),
+    PersistentVolumeClaim(Box<view::PersistentVolumeClaim>),
+    HpaV1(Box<view::HorizontalPodAutoscaler>),
+    HpaV2(Box<view::HorizontalPodAutoscaler>),
     /// A known kind whose fields do not decode (reported as `invalid-object`).
     Invalid,
     /// A kind kplint does not read (custom resources, ConfigMaps…): counted, never checked.

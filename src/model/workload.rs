@@ -1,11 +1,11 @@
 //! Where each workload keeps its pod template, its selector and its replica count.
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::location::FieldPath;
 use super::object::{Object, Typed};
 use super::selector::{InvalidSelector, Labels, Selector};
+use super::view::{Container, ObjectMeta, PodSpec};
 
 /// A pod template as written in a workload (or a Pod, which is its own template).
 #[derive(Debug, Clone, Copy)]

@@ -6,10 +6,11 @@
 //! and `ConvertDownwardAPIFieldLabel` in pkg/api/pod.
 
 use k8s_openapi::api::core::v1::{
-    DownwardAPIVolumeFile, ObjectFieldSelector, PodSpec, ResourceFieldSelector,
+    DownwardAPIVolumeFile, ObjectFieldSelector, ResourceFieldSelector,
 };
 
 use super::{Check, Pattern, Rule};
+use crate::model::view::PodSpec;
 use crate::model::workload::pod_template;
 use crate::model::{Inventory, Object};
 use crate::report::{Diagnostic, Severity};

@@ -1,8 +1,7 @@
 //! `indexed-job-completions`: an Indexed Job needs `spec.completions`.
 
-use k8s_openapi::api::batch::v1::JobSpec;
-
 use super::{Check, Pattern, Rule};
+use crate::model::view::JobSpec;
 use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
 

@@ -1,9 +1,8 @@
 //! `indexed-job-worker-count`: Indexed Job Pods see their index but not the total.
 
-use k8s_openapi::api::core::v1::Container;
-
 use super::indexed_job_completions::job_spec;
 use super::{Check, Pattern, Rule};
+use crate::model::view::Container;
 use crate::model::{Inventory, Object};
 use crate::report::{Diagnostic, Severity};
 

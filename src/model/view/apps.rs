@@ -1,0 +1,147 @@
+//! `apps` workloads: Deployments, ReplicaSets, StatefulSets and DaemonSets.
+
+use k8s_openapi::api::apps::v1 as k;
+use k8s_openapi::api::apps::v1::DeploymentStrategy;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::{opt_list, ObjectMeta, PersistentVolumeClaim, PodTemplateSpec};
+
+/// A Deployment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Deployment {
+    pub metadata: ObjectMeta,
+    pub spec: Option<DeploymentSpec>,
+}
+
+impl From<k::Deployment> for Deployment {
+    fn from(o: k::Deployment) -> Self {
+        Deployment {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A Deployment's replicas, selector, rollout strategy and template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeploymentSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub strategy: Option<DeploymentStrategy>,
+    pub template: PodTemplateSpec,
+}
+
+impl From<k::DeploymentSpec> for DeploymentSpec {
+    fn from(s: k::DeploymentSpec) -> Self {
+        DeploymentSpec {
+            replicas: s.replicas,
+            selector: s.selector,
+            strategy: s.strategy,
+            template: s.template.into(),
+        }
+    }
+}
+
+/// A ReplicaSet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplicaSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<ReplicaSetSpec>,
+}
+
+impl From<k::ReplicaSet> for ReplicaSet {
+    fn from(o: k::ReplicaSet) -> Self {
+        ReplicaSet {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A ReplicaSet's replicas, selector and template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReplicaSetSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub template: Option<PodTemplateSpec>,
+}
+
+impl From<k::ReplicaSetSpec> for ReplicaSetSpec {
+    fn from(s: k::ReplicaSetSpec) -> Self {
+        ReplicaSetSpec {
+            replicas: s.replicas,
+            selector: s.selector,
+            template: s.template.map(Into::into),
+        }
+    }
+}
+
+/// A StatefulSet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatefulSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<StatefulSetSpec>,
+}
+
+impl From<k::StatefulSet> for StatefulSet {
+    fn from(o: k::StatefulSet) -> Self {
+        StatefulSet {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A StatefulSet's replicas, selector, governing Service, template and claim templates.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatefulSetSpec {
+    pub replicas: Option<i32>,
+    pub selector: LabelSelector,
+    pub service_name: Option<String>,
+    pub template: PodTemplateSpec,
+    pub volume_claim_templates: Option<Vec<PersistentVolumeClaim>>,
+}
+
+impl From<k::StatefulSetSpec> for StatefulSetSpec {
+    fn from(s: k::StatefulSetSpec) -> Self {
+        StatefulSetSpec {
+            replicas: s.replicas,
+            selector: s.selector,
+            service_name: s.service_name,
+            template: s.template.into(),
+            volume_claim_templates: opt_list(s.volume_claim_templates),
+        }
+    }
+}
+
+/// A DaemonSet.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DaemonSet {
+    pub metadata: ObjectMeta,
+    pub spec: Option<DaemonSetSpec>,
+}
+
+impl From<k::DaemonSet> for DaemonSet {
+    fn from(o: k::DaemonSet) -> Self {
+        DaemonSet {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A DaemonSet's selector and template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DaemonSetSpec {
+    pub selector: LabelSelector,
+    pub template: PodTemplateSpec,
+}
+
+impl From<k::DaemonSetSpec> for DaemonSetSpec {
+    fn from(s: k::DaemonSetSpec) -> Self {
+        DaemonSetSpec {
+            selector: s.selector,
+            template: s.template.into(),
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! PodDisruptionBudgets and HorizontalPodAutoscalers (both versions).
+
+use k8s_openapi::api::autoscaling::{v1 as hpa1, v2 as hpa2};
+use k8s_openapi::api::policy::v1 as k;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::ObjectMeta;
+
+/// A PodDisruptionBudget.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodDisruptionBudget {
+    pub metadata: ObjectMeta,
+    pub spec: Option<PodDisruptionBudgetSpec>,
+}
+
+impl From<k::PodDisruptionBudget> for PodDisruptionBudget {
+    fn from(o: k::PodDisruptionBudget) -> Self {
+        PodDisruptionBudget {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A PDB's budget and selector.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodDisruptionBudgetSpec {
+    pub max_unavailable: Option<IntOrString>,
+    pub min_available: Option<IntOrString>,
+    pub selector: Option<LabelSelector>,
+}
+
+impl From<k::PodDisruptionBudgetSpec> for PodDisruptionBudgetSpec {
+    fn from(s: k::PodDisruptionBudgetSpec) -> Self {
+        PodDisruptionBudgetSpec {
+            max_unavailable: s.max_unavailable,
+            min_available: s.min_available,
+            selector: s.selector,
+        }
+    }
+}
+
+/// A HorizontalPodAutoscaler of `autoscaling/v1` or `v2`: the fields read are the same in both.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HorizontalPodAutoscaler {
+    pub metadata: ObjectMeta,
+    pub spec: Option<HorizontalPodAutoscalerSpec>,
+}
+
+/// An HPA's target and replica range (metrics and behavior are not read).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HorizontalPodAutoscalerSpec {
+    pub max_replicas: i32,
+    pub min_replicas: Option<i32>,
+    pub scale_target_ref: CrossVersionObjectReference,
+}
+
+/// The object an HPA scales.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CrossVersionObjectReference {
+    pub kind: String,
+    pub name: String,
+}
+
+impl From<hpa1::HorizontalPodAutoscaler> for HorizontalPodAutoscaler {
+    fn from(o: hpa1::HorizontalPodAutoscaler) -> Self {
+        HorizontalPodAutoscaler {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(|s| HorizontalPodAutoscalerSpec {
+                max_replicas: s.max_replicas,
+                min_replicas: s.min_replicas,
+                scale_target_ref: CrossVersionObjectReference {
+                    kind: s.scale_target_ref.kind,
+                    name: s.scale_target_ref.name,
+                },
+            }),
+        }
+    }
+}
+
+impl From<hpa2::HorizontalPodAutoscaler> for HorizontalPodAutoscaler {
+    fn from(o: hpa2::HorizontalPodAutoscaler) -> Self {
+        HorizontalPodAutoscaler {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(|s| HorizontalPodAutoscalerSpec {
+                max_replicas: s.max_replicas,
+                min_replicas: s.min_replicas,
+                scale_target_ref: CrossVersionObjectReference {
+                    kind: s.scale_target_ref.kind,
+                    name: s.scale_target_ref.name,
+                },
+            }),
+        }
+    }
+}

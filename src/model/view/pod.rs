@@ -1,0 +1,185 @@
+//! Pods, pod templates and the parts of a pod spec that rules read.
+
+use k8s_openapi::api::core::v1 as k;
+use k8s_openapi::api::core::v1::{
+    ContainerPort, DownwardAPIProjection, DownwardAPIVolumeSource, ObjectFieldSelector,
+    PersistentVolumeClaimVolumeSource, ResourceFieldSelector,
+};
+
+use super::{list, opt_list, ObjectMeta};
+
+/// A Pod.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pod {
+    pub metadata: ObjectMeta,
+    pub spec: Option<PodSpec>,
+}
+
+impl From<k::Pod> for Pod {
+    fn from(o: k::Pod) -> Self {
+        Pod {
+            metadata: o.metadata.into(),
+            spec: o.spec.map(Into::into),
+        }
+    }
+}
+
+/// A pod template of a workload.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodTemplateSpec {
+    pub metadata: Option<ObjectMeta>,
+    pub spec: Option<PodSpec>,
+}
+
+impl From<k::PodTemplateSpec> for PodTemplateSpec {
+    fn from(t: k::PodTemplateSpec) -> Self {
+        PodTemplateSpec {
+            metadata: t.metadata.map(Into::into),
+            spec: t.spec.map(Into::into),
+        }
+    }
+}
+
+/// A pod spec: containers, volumes and the two scheduling fields that rules read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PodSpec {
+    pub containers: Vec<Container>,
+    pub init_containers: Option<Vec<Container>>,
+    pub priority_class_name: Option<String>,
+    pub restart_policy: Option<String>,
+    pub volumes: Option<Vec<Volume>>,
+}
+
+impl From<k::PodSpec> for PodSpec {
+    fn from(s: k::PodSpec) -> Self {
+        PodSpec {
+            containers: list(s.containers),
+            init_containers: opt_list(s.init_containers),
+            priority_class_name: s.priority_class_name,
+            restart_policy: s.restart_policy,
+            volumes: opt_list(s.volumes),
+        }
+    }
+}
+
+/// A container: its name, what it is told (env, command, args), its ports and which probes it
+/// has.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Container {
+    pub args: Option<Vec<String>>,
+    pub command: Option<Vec<String>>,
+    pub env: Option<Vec<EnvVar>>,
+    pub liveness_probe: Option<Probe>,
+    pub name: String,
+    pub ports: Option<Vec<ContainerPort>>,
+    pub readiness_probe: Option<Probe>,
+    pub restart_policy: Option<String>,
+}
+
+impl From<k::Container> for Container {
+    fn from(c: k::Container) -> Self {
+        Container {
+            args: c.args,
+            command: c.command,
+            env: opt_list(c.env),
+            liveness_probe: c.liveness_probe.map(Into::into),
+            name: c.name,
+            ports: c.ports,
+            readiness_probe: c.readiness_probe.map(Into::into),
+            restart_policy: c.restart_policy,
+        }
+    }
+}
+
+/// That a probe is written: rules only check for presence, so its settings are dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Probe;
+
+impl From<k::Probe> for Probe {
+    fn from(_: k::Probe) -> Self {
+        Probe
+    }
+}
+
+/// An environment variable: its literal value, or the downward API field it reads.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Option<String>,
+    pub value_from: Option<EnvVarSource>,
+}
+
+impl From<k::EnvVar> for EnvVar {
+    fn from(e: k::EnvVar) -> Self {
+        EnvVar {
+            name: e.name,
+            value: e.value,
+            value_from: e.value_from.map(Into::into),
+        }
+    }
+}
+
+/// The downward API sources of an env var (ConfigMap, Secret and file refs are not read).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnvVarSource {
+    pub field_ref: Option<ObjectFieldSelector>,
+    pub resource_field_ref: Option<ResourceFieldSelector>,
+}
+
+impl From<k::EnvVarSource> for EnvVarSource {
+    fn from(s: k::EnvVarSource) -> Self {
+        EnvVarSource {
+            field_ref: s.field_ref,
+            resource_field_ref: s.resource_field_ref,
+        }
+    }
+}
+
+/// A volume: its name and the sources rules read (a claim, the downward API); the other
+/// inline sources are dropped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Volume {
+    pub downward_api: Option<DownwardAPIVolumeSource>,
+    pub name: String,
+    pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
+    pub projected: Option<ProjectedVolumeSource>,
+}
+
+impl From<k::Volume> for Volume {
+    fn from(v: k::Volume) -> Self {
+        Volume {
+            downward_api: v.downward_api,
+            name: v.name,
+            persistent_volume_claim: v.persistent_volume_claim,
+            projected: v.projected.map(Into::into),
+        }
+    }
+}
+
+/// A projected volume's sources.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectedVolumeSource {
+    pub sources: Option<Vec<VolumeProjection>>,
+}
+
+impl From<k::ProjectedVolumeSource> for ProjectedVolumeSource {
+    fn from(p: k::ProjectedVolumeSource) -> Self {
+        ProjectedVolumeSource {
+            sources: opt_list(p.sources),
+        }
+    }
+}
+
+/// A projected source: only a downward API one is read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VolumeProjection {
+    pub downward_api: Option<DownwardAPIProjection>,
+}
+
+impl From<k::VolumeProjection> for VolumeProjection {
+    fn from(p: k::VolumeProjection) -> Self {
+        VolumeProjection {
+            downward_api: p.downward_api,
+        }
+    }
+}
