@@ -128,6 +128,15 @@ pub fn check(
 }
 
 /// Lints texts given in memory, as `(display name, bytes)`.
+///
+/// ```
+/// use kplint::{lint_sources, Options};
+///
+/// let pod = b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: sh\n      image: busybox\n";
+/// let report = lint_sources(vec![("pod.yaml".into(), pod.to_vec())], &Options::default());
+/// assert_eq!(report.summary.objects, 1);
+/// assert!(report.diagnostics.iter().any(|d| d.rule == "bare-pod"));
+/// ```
 pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Report {
     let loaded = sources
         .into_iter()
