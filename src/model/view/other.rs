@@ -63,34 +63,26 @@ pub struct CrossVersionObjectReference {
     pub name: String,
 }
 
-impl From<hpa1::HorizontalPodAutoscaler> for HorizontalPodAutoscaler {
-    fn from(o: hpa1::HorizontalPodAutoscaler) -> Self {
-        HorizontalPodAutoscaler {
-            metadata: o.metadata.into(),
-            spec: o.spec.map(|s| HorizontalPodAutoscalerSpec {
-                max_replicas: s.max_replicas,
-                min_replicas: s.min_replicas,
-                scale_target_ref: CrossVersionObjectReference {
-                    kind: s.scale_target_ref.kind,
-                    name: s.scale_target_ref.name,
-                },
-            }),
+/// The autoscaling/v1 and v2 HPAs share the fields read here, under the same names.
+macro_rules! hpa_view {
+    ($source:ty) => {
+        impl From<$source> for HorizontalPodAutoscaler {
+            fn from(o: $source) -> Self {
+                HorizontalPodAutoscaler {
+                    metadata: o.metadata.into(),
+                    spec: o.spec.map(|s| HorizontalPodAutoscalerSpec {
+                        max_replicas: s.max_replicas,
+                        min_replicas: s.min_replicas,
+                        scale_target_ref: CrossVersionObjectReference {
+                            kind: s.scale_target_ref.kind,
+                            name: s.scale_target_ref.name,
+                        },
+                    }),
+                }
+            }
         }
-    }
+    };
 }
 
-impl From<hpa2::HorizontalPodAutoscaler> for HorizontalPodAutoscaler {
-    fn from(o: hpa2::HorizontalPodAutoscaler) -> Self {
-        HorizontalPodAutoscaler {
-            metadata: o.metadata.into(),
-            spec: o.spec.map(|s| HorizontalPodAutoscalerSpec {
-                max_replicas: s.max_replicas,
-                min_replicas: s.min_replicas,
-                scale_target_ref: CrossVersionObjectReference {
-                    kind: s.scale_target_ref.kind,
-                    name: s.scale_target_ref.name,
-                },
-            }),
-        }
-    }
-}
+hpa_view!(hpa1::HorizontalPodAutoscaler);
+hpa_view!(hpa2::HorizontalPodAutoscaler);
