@@ -234,7 +234,7 @@ fn check(tree: &Tree, id: NodeId, depth: usize) -> Result<(), JsonError> {
             }
             for (k, v) in tree.entries(resolved) {
                 if tree.scalar(k).is_some_and(|key| is_merge_key(&key)) {
-                    for &src in merge_sources(tree, &v) {
+                    for &src in tree.merge_sources(&v) {
                         check(tree, src, depth + 1)?;
                         if !tree.is_mapping(src) {
                             return Err(not_mergeable(src));
@@ -245,15 +245,6 @@ fn check(tree: &Tree, id: NodeId, depth: usize) -> Result<(), JsonError> {
             Ok(())
         }
         Some(NodeKind::Alias { .. }) | None => Ok(()),
-    }
-}
-
-/// The mappings a `<<` value merges: its items when it is a list, else itself.
-fn merge_sources<'t>(tree: &'t Tree, value: &'t NodeId) -> &'t [NodeId] {
-    if tree.is_sequence(*value) {
-        tree.items(*value)
-    } else {
-        std::slice::from_ref(value)
     }
 }
 
@@ -807,7 +798,7 @@ fn collect_into<'a>(
             if !tree.scalar(k).is_some_and(|key| is_merge_key(&key)) {
                 continue;
             }
-            for &src in merge_sources(tree, &v) {
+            for &src in tree.merge_sources(&v) {
                 if depth + 1 > MAX_JSON_DEPTH {
                     return Err(too_deep(src));
                 }

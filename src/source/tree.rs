@@ -198,6 +198,15 @@ impl Tree {
         )
     }
 
+    /// The mappings a `<<` value merges: its items when it is a list, else the value itself.
+    pub fn merge_sources<'t>(&'t self, value: &'t NodeId) -> &'t [NodeId] {
+        if self.is_sequence(*value) {
+            self.items(*value)
+        } else {
+            std::slice::from_ref(value)
+        }
+    }
+
     /// Looks a key up in a mapping as kubectl would: written keys first (the last of repeated
     /// keys wins), then the `<<` merge sources. Returns the key node and the value node.
     pub fn get(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
@@ -218,13 +227,8 @@ impl Tree {
         if found.is_some() || depth == 0 {
             return found;
         }
-        for m in merges {
-            let sources: Vec<NodeId> = if self.is_sequence(m) {
-                self.items(m).to_vec()
-            } else {
-                vec![m]
-            };
-            for src in sources {
+        for m in &merges {
+            for &src in self.merge_sources(m) {
                 if let Some(hit) = self.get_bounded(src, key, depth - 1) {
                     return Some(hit);
                 }
