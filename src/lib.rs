@@ -25,7 +25,7 @@ pub mod spelling;
 
 use rayon::prelude::*;
 
-use model::decode::decode_document;
+use model::decode::decode_document_with;
 use model::{Inventory, Object, Typed};
 use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
@@ -44,6 +44,9 @@ pub struct Options {
     pub policy: Policy,
     /// Paths whose objects join the inventory without being reported on (`--context`).
     pub context: Vec<String>,
+    /// Keep each object's whole document tree rather than the fields rules point at
+    /// (`model::retained`): more memory, the same output. For checking exactly that.
+    pub full_trees: bool,
 }
 
 impl Default for Options {
@@ -52,6 +55,7 @@ impl Default for Options {
             namespace: "default".to_string(),
             policy: Policy::default(),
             context: Vec::new(),
+            full_trees: false,
         }
     }
 }
@@ -228,7 +232,8 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     }
     for doc in parsed.documents {
         out.documents += 1;
-        let decoded = decode_document(out.file.id, doc, &options.namespace);
+        let decoded =
+            decode_document_with(out.file.id, doc, &options.namespace, options.full_trees);
         if decoded.not_object {
             out.not_objects += 1;
         }

@@ -80,6 +80,9 @@ struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Keep whole document trees (checks that retaining only located fields changes nothing).
+    #[arg(long, hide = true)]
+    full_trees: bool,
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
@@ -282,6 +285,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .chain(&args.context)
             .cloned()
             .collect(),
+        full_trees: args.full_trees,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
 use super::location::{resolve_path, FieldPath, Location};
 use super::object::{Object, Typed};
+use super::retained;
 use super::strict::{self, Decoder, Failure, Overlay, UnknownField};
 use crate::report::Diagnostic;
 use crate::rules::{invalid_object, unknown_field};
@@ -25,8 +26,20 @@ pub struct DecodedDocument {
     pub not_object: bool,
 }
 
-/// Decodes one document. Object ids are assigned later by the inventory.
+/// Decodes one document. Object ids are assigned later by the inventory. Each object keeps only
+/// the fields rules point at (`model::retained`).
 pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> DecodedDocument {
+    decode_document_with(file, doc, default_namespace, false)
+}
+
+/// As [`decode_document`]; with `full_trees`, each object keeps its whole document tree (what
+/// `tests/retained.rs` compares the retained fields against).
+pub fn decode_document_with(
+    file: FileId,
+    doc: Document,
+    default_namespace: &str,
+    full_trees: bool,
+) -> DecodedDocument {
     let mut out = DecodedDocument::default();
     let tree = Arc::new(doc.tree);
     let root = doc.root;
@@ -37,6 +50,7 @@ pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> 
         document: doc.index,
         tree: &tree,
         default_namespace,
+        full_trees,
     };
     if tree.is_sequence(root) {
         let objects_inside = tree
@@ -131,6 +145,7 @@ struct Cx<'a> {
     document: u32,
     tree: &'a Arc<Tree>,
     default_namespace: &'a str,
+    full_trees: bool,
 }
 
 impl Cx<'_> {
@@ -225,6 +240,13 @@ impl Cx<'_> {
             }
             out.diagnostics.append(&mut self.recovered.borrow_mut());
             object.broken = std::mem::take(&mut *self.dropped.borrow_mut());
+        }
+        if !self.full_trees {
+            // Decoded and judged: from here on the object is only pointed into.
+            if let Some((kept, root)) = retained::retain(self.tree, object.root) {
+                object.tree = Arc::new(kept);
+                object.root = root;
+            }
         }
         out.objects.push(object);
     }
@@ -893,7 +915,7 @@ spec:
             };
             let file = SourceFile::new(0, path.display().to_string(), &text);
             for d in parse(&file).documents {
-                for obj in decode_document(0, d, "default").objects {
+                for obj in decode_document_with(0, d, "default", true).objects {
                     let known = known_kind(
                         group_of(&obj.api_version),
                         version_of(&obj.api_version),

@@ -6,6 +6,7 @@ pub mod kinds;
 pub mod legacy;
 pub mod location;
 pub mod object;
+pub mod retained;
 pub mod selector;
 pub mod strict;
 pub mod view;

@@ -246,6 +246,116 @@ impl Tree {
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
+
+    /// True when no alias and no merge or repeated key is written: every node has one path
+    /// from the root, so a copy of some of its nodes reads the same at those paths.
+    pub fn is_plain(&self) -> bool {
+        self.nodes.iter().all(|n| {
+            !matches!(
+                n.kind,
+                NodeKind::Alias { .. } | NodeKind::Mapping { simple: false, .. }
+            )
+        })
+    }
+
+    /// An empty tree over the same source text, to copy nodes into.
+    pub fn empty_like(&self) -> Tree {
+        Tree {
+            source: self.source.clone(),
+            ..Tree::default()
+        }
+    }
+
+    /// Copies node `id` of `from` without its children: a scalar whole, a collection as an
+    /// empty one with its span.
+    pub fn copy_leaf(&mut self, from: &Tree, id: NodeId) -> NodeId {
+        let Some(node) = from.node(id) else {
+            return self.push_node(Node {
+                span: Span::default(),
+                kind: NodeKind::Sequence { start: 0, len: 0 },
+            });
+        };
+        let kind = match node.kind {
+            NodeKind::Scalar {
+                text_start,
+                text_len,
+                style,
+                tag,
+                in_source: false,
+            } => {
+                let range = text_start as usize..(text_start + text_len) as usize;
+                let start = to_u32(self.strings.len());
+                self.strings
+                    .push_str(from.strings.get(range).unwrap_or_default());
+                NodeKind::Scalar {
+                    text_start: start,
+                    text_len,
+                    style,
+                    tag,
+                    in_source: false,
+                }
+            }
+            kind @ (NodeKind::Scalar { .. } | NodeKind::Alias { .. }) => kind,
+            NodeKind::Sequence { .. } => NodeKind::Sequence { start: 0, len: 0 },
+            NodeKind::Mapping { simple, .. } => NodeKind::Mapping {
+                start: 0,
+                len: 0,
+                simple,
+            },
+        };
+        self.push_node(Node {
+            span: node.span,
+            kind,
+        })
+    }
+
+    /// Adds a sequence (`items`) or a mapping (`items` are key, value, key, value…) with the
+    /// span and kind of node `like` of `from`, over nodes already copied into this tree.
+    pub fn push_collection(&mut self, from: &Tree, like: NodeId, items: &[NodeId]) -> NodeId {
+        let start = to_u32(self.children.len());
+        self.children.extend_from_slice(items);
+        let (span, kind) = match from.node(like) {
+            Some(Node {
+                span,
+                kind: NodeKind::Mapping { simple, .. },
+            }) => (
+                *span,
+                NodeKind::Mapping {
+                    start,
+                    len: to_u32(items.len() / 2),
+                    simple: *simple,
+                },
+            ),
+            other => (
+                other.map(|n| n.span).unwrap_or_default(),
+                NodeKind::Sequence {
+                    start,
+                    len: to_u32(items.len()),
+                },
+            ),
+        };
+        self.push_node(Node { span, kind })
+    }
+
+    /// Releases the spare room of a tree that is done growing.
+    pub fn shrink_to_fit(&mut self) {
+        self.nodes.shrink_to_fit();
+        self.children.shrink_to_fit();
+        self.strings.shrink_to_fit();
+    }
+
+    /// Bytes the tree holds on the heap (its text excluded).
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + self.children.capacity() * std::mem::size_of::<NodeId>()
+            + self.strings.capacity()
+    }
+
+    fn push_node(&mut self, node: Node) -> NodeId {
+        let id = to_u32(self.nodes.len());
+        self.nodes.push(node);
+        id
+    }
 }
 
 /// True for the YAML 1.1 merge key `<<` (plain).
