@@ -243,7 +243,8 @@ impl Cx<'_> {
         }
         if !self.full_trees {
             // Decoded and judged: from here on the object is only pointed into.
-            if let Some((kept, root)) = retained::retain(self.tree, object.root) {
+            let invalid = matches!(object.typed, Typed::Invalid);
+            if let Some((kept, root)) = retained::retain(self.tree, object.root, invalid) {
                 object.tree = Arc::new(kept);
                 object.root = root;
             }

@@ -8,6 +8,7 @@
 
 use std::sync::OnceLock;
 
+use crate::report::suppress::ANNOTATION_PREFIX;
 use crate::source::tree::NodeKind;
 use crate::source::{NodeId, Tree};
 
@@ -19,96 +20,119 @@ const POD_SPECS: [&str; 3] = [
 ];
 
 /// The fields kept, as dotted paths from the object's root: `*` stands for any one key or list
-/// index, `**` for everything below. `{pod}` stands for each of [`POD_SPECS`].
+/// index, `**` for everything below. `{pod}` stands for each of [`POD_SPECS`]. A collection
+/// reached by no longer path is kept without its children: its span is what rules point at.
 pub const RETAINED: &[&str] = &[
     "apiVersion",
     "kind",
     "metadata.*",
-    "metadata.labels.**",
-    "metadata.annotations.**",
-    "metadata.ownerReferences.**",
     "spec.*",
     "spec.selector.**",
     "spec.ports.**",
     "spec.rules.**",
     "spec.defaultBackend.**",
     "spec.backend.**",
-    "spec.tls.**",
-    "spec.accessModes.**",
-    "spec.strategy.**",
-    "spec.updateStrategy.**",
-    "spec.volumeClaimTemplates.**",
-    "spec.scaleTargetRef.**",
     "spec.template.*",
-    "spec.template.metadata.**",
+    "spec.template.metadata.*",
     "spec.jobTemplate.*",
-    "spec.jobTemplate.metadata.**",
     "spec.jobTemplate.spec.*",
-    "spec.jobTemplate.spec.selector.**",
     "spec.jobTemplate.spec.template.*",
-    "spec.jobTemplate.spec.template.metadata.**",
+    "spec.jobTemplate.spec.template.metadata.*",
     "{pod}.*",
-    "{pod}.volumes.**",
-    "{pod}.containers.*.*",
-    "{pod}.containers.*.ports.**",
-    "{pod}.containers.*.env.*.*",
+    "{pod}.volumes.*.name",
+    "{pod}.volumes.*.persistentVolumeClaim.**",
+    "{pod}.volumes.*.downwardAPI.**",
+    "{pod}.volumes.*.projected.sources.*.downwardAPI.**",
+    "{pod}.containers.*.name",
     "{pod}.containers.*.env.*.valueFrom.**",
-    "{pod}.initContainers.*.*",
-    "{pod}.initContainers.*.ports.**",
-    "{pod}.initContainers.*.env.*.*",
+    "{pod}.initContainers.*.name",
     "{pod}.initContainers.*.env.*.valueFrom.**",
-    "{pod}.ephemeralContainers.*.*",
-    "{pod}.ephemeralContainers.*.env.*.*",
+    "{pod}.ephemeralContainers.*.name",
     "{pod}.ephemeralContainers.*.env.*.valueFrom.**",
+];
+
+/// Where suppression annotations are read; only the keys with the suppression prefix are kept.
+const ANNOTATIONS: [&str; 3] = [
+    "metadata.annotations",
+    "spec.template.metadata.annotations",
+    "spec.jobTemplate.spec.template.metadata.annotations",
+];
+
+/// Kept as well for an object that failed to decode: its labels as written stand in for the
+/// typed view's (`workload::written_template_labels`).
+pub const RETAINED_WHEN_INVALID: &[&str] = &[
+    "metadata.labels.**",
+    "spec.template.metadata.labels.**",
+    "spec.jobTemplate.spec.template.metadata.labels.**",
 ];
 
 /// One step of a retained path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     Key(&'static str),
+    /// Any key starting with this.
+    Prefix(&'static str),
     /// Any one key or list index.
     Any,
     /// The whole subtree.
     Rest,
 }
 
-fn patterns() -> &'static [Vec<Step>] {
-    static PATTERNS: OnceLock<Vec<Vec<Step>>> = OnceLock::new();
-    PATTERNS.get_or_init(|| {
-        let parse = |path: &'static str| -> Vec<Step> {
-            path.split('.')
-                .map(|s| match s {
-                    "*" => Step::Any,
-                    "**" => Step::Rest,
-                    key => Step::Key(key),
-                })
-                .collect()
-        };
-        let mut out = Vec::new();
-        for &p in RETAINED {
-            match p.strip_prefix("{pod}.") {
-                Some(rest) => {
-                    for pod in POD_SPECS {
-                        let mut steps: Vec<Step> = pod.split('.').map(Step::Key).collect();
-                        steps.extend(parse(rest));
-                        out.push(steps);
-                    }
+fn parse_all(paths: &[&'static str]) -> Vec<Vec<Step>> {
+    let parse = |path: &'static str| -> Vec<Step> {
+        path.split('.')
+            .map(|s| match s {
+                "*" => Step::Any,
+                "**" => Step::Rest,
+                key => Step::Key(key),
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for &p in paths {
+        match p.strip_prefix("{pod}.") {
+            Some(rest) => {
+                for pod in POD_SPECS {
+                    let mut steps: Vec<Step> = pod.split('.').map(Step::Key).collect();
+                    steps.extend(parse(rest));
+                    out.push(steps);
                 }
-                None => out.push(parse(p)),
             }
+            None => out.push(parse(p)),
+        }
+    }
+    out
+}
+
+/// The patterns for an object: `invalid` adds [`RETAINED_WHEN_INVALID`].
+fn patterns(invalid: bool) -> &'static [Vec<Step>] {
+    static VALID: OnceLock<Vec<Vec<Step>>> = OnceLock::new();
+    static INVALID: OnceLock<Vec<Vec<Step>>> = OnceLock::new();
+    let build = |extra: &[&'static str]| {
+        let mut out = parse_all(RETAINED);
+        out.extend(parse_all(extra));
+        for path in ANNOTATIONS {
+            let mut steps: Vec<Step> = path.split('.').map(Step::Key).collect();
+            steps.push(Step::Prefix(ANNOTATION_PREFIX));
+            out.push(steps);
         }
         out
-    })
+    };
+    if invalid {
+        INVALID.get_or_init(|| build(RETAINED_WHEN_INVALID))
+    } else {
+        VALID.get_or_init(|| build(&[]))
+    }
 }
 
 /// A copy of the object at `root` holding only the [`RETAINED`] fields, and the copy's root;
 /// `None` when the tree has aliases or merge keys (one node reachable by several paths), which
 /// the object then keeps whole.
-pub fn retain(tree: &Tree, root: NodeId) -> Option<(Tree, NodeId)> {
+pub fn retain(tree: &Tree, root: NodeId, invalid: bool) -> Option<(Tree, NodeId)> {
     if !tree.is_plain() {
         return None;
     }
-    let all: Vec<&[Step]> = patterns().iter().map(Vec::as_slice).collect();
+    let all: Vec<&[Step]> = patterns(invalid).iter().map(Vec::as_slice).collect();
     let mut out = tree.empty_like();
     let new_root = copy(tree, root, &all, &mut out);
     out.shrink_to_fit();
@@ -131,6 +155,7 @@ fn copy(tree: &Tree, node: NodeId, active: &[&[Step]], out: &mut Tree) -> NodeId
                 next.extend(active.iter().filter_map(|p| match p.split_first() {
                     Some((Step::Any, rest)) => Some(rest),
                     Some((Step::Key(want), rest)) if *want == key => Some(rest),
+                    Some((Step::Prefix(want), rest)) if key.starts_with(want) => Some(rest),
                     _ => None,
                 }));
                 if next.is_empty() {
@@ -201,7 +226,7 @@ mod tests {
         let file = SourceFile::new(0, "t.yaml".into(), text);
         let mut parsed = parse(&file);
         let doc = parsed.documents.remove(0);
-        let (kept, root) = retain(&doc.tree, doc.root).expect("plain");
+        let (kept, root) = retain(&doc.tree, doc.root, false).expect("plain");
         (doc.tree, doc.root, kept, root)
     }
 
@@ -213,8 +238,6 @@ mod tests {
             "metadata.name",
             "spec.replicas",
             "spec.template.spec.containers[1].name",
-            "spec.template.spec.containers[0].args",
-            "spec.template.spec.containers[0].resources",
         ] {
             let p = FieldPath::parse(path);
             let a = resolve_path(&full, froot, &p.0);
@@ -222,9 +245,9 @@ mod tests {
             assert!(b.complete, "{path} is kept");
             assert_eq!(full.span(a.value), kept.span(b.value), "{path}");
         }
-        // The container's limits lie outside every retained path.
-        let limits = FieldPath::parse("spec.template.spec.containers[0].resources.limits");
-        assert!(!resolve_path(&kept, kroot, &limits.0).complete);
+        // A container's other fields lie outside every retained path.
+        let args = FieldPath::parse("spec.template.spec.containers[0].args");
+        assert!(!resolve_path(&kept, kroot, &args.0).complete);
         assert!(kept.len() < full.len());
     }
 
@@ -237,6 +260,6 @@ mod tests {
         );
         let parsed = parse(&file);
         let doc = &parsed.documents[0];
-        assert!(retain(&doc.tree, doc.root).is_none());
+        assert!(retain(&doc.tree, doc.root, false).is_none());
     }
 }

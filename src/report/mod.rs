@@ -109,24 +109,41 @@ impl Report {
     }
 
     /// Sorts by shown file (a helm template or the input), position, rule; drops exact repeats.
+    /// Sorted in place through a key per diagnostic: a keyed copy of every diagnostic doubled
+    /// the run's peak memory at the very end.
     fn sorted(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let mut keyed: Vec<((String, u32, u32), Diagnostic)> = diagnostics
-            .drain(..)
-            .map(|d| {
-                let p = self.place(d.file, d.span);
-                ((p.name.to_string(), d.file, p.start.offset), d)
-            })
-            .collect();
-        keyed.sort_by(|(ka, a), (kb, b)| {
-            ka.cmp(kb)
-                .then(a.span.start.cmp(&b.span.start))
-                .then(a.rule.cmp(b.rule))
-                .then(a.span.end.cmp(&b.span.end))
-                .then(a.message.cmp(&b.message))
+        diagnostics.sort_by_cached_key(|d| {
+            let p = self.place(d.file, d.span);
+            (
+                p.name,
+                d.file,
+                p.start.offset,
+                d.span.start,
+                d.rule,
+                d.span.end,
+            )
         });
-        let mut out: Vec<Diagnostic> = keyed.into_iter().map(|(_, d)| d).collect();
-        out.dedup();
-        out
+        // Equal keys are rare (two findings of one rule on one span): order them by message.
+        let mut start = 0;
+        while start < diagnostics.len() {
+            let same = |a: &Diagnostic, b: &Diagnostic| {
+                (a.file, a.span, a.rule) == (b.file, b.span, b.rule)
+            };
+            let mut end = start + 1;
+            while diagnostics
+                .get(start)
+                .zip(diagnostics.get(end))
+                .is_some_and(|(a, b)| same(a, b))
+            {
+                end += 1;
+            }
+            if let Some(run) = diagnostics.get_mut(start..end) {
+                run.sort_by(|a, b| a.message.cmp(&b.message));
+            }
+            start = end;
+        }
+        diagnostics.dedup();
+        diagnostics
     }
 
     /// Where a span is shown (its helm template when the input is `helm template` output).
