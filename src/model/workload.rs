@@ -108,7 +108,7 @@ pub fn controller_selector(obj: &Object) -> Option<ControllerSelector> {
 
 fn labels_or_absent(
     obj: &Object,
-    sel: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    sel: Option<&super::view::LabelSelector>,
 ) -> Result<Selector, InvalidSelector> {
     if obj.selector_absent {
         if defaults_selector_from_template(obj) {
@@ -394,7 +394,6 @@ mod tests {
     use crate::model::decode::decode_document;
     use crate::source::tree::parse;
     use crate::source::SourceFile;
-    use std::collections::BTreeMap;
 
     fn object(yaml: &str) -> Object {
         let file = SourceFile::new(0, "t.yaml".into(), yaml);
@@ -406,7 +405,7 @@ mod tests {
             .expect("one object")
     }
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

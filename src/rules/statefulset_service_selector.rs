@@ -90,7 +90,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         }
         let missing: Vec<String> = wanted
             .iter()
-            .filter(|(k, v)| t.labels.and_then(|l| l.get(*k)) != Some(*v))
+            .filter(|(k, v)| t.labels.and_then(|l| l.get(k)) != Some(*v))
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
         findings.push(

@@ -2,9 +2,8 @@
 
 use k8s_openapi::api::apps::v1 as k;
 use k8s_openapi::api::apps::v1::DeploymentStrategy;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::{opt_list, ObjectMeta, PersistentVolumeClaim, PodTemplateSpec};
+use super::{opt_list, LabelSelector, ObjectMeta, PersistentVolumeClaim, PodTemplateSpec};
 
 /// A Deployment.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,7 +34,7 @@ impl From<k::DeploymentSpec> for DeploymentSpec {
     fn from(s: k::DeploymentSpec) -> Self {
         DeploymentSpec {
             replicas: s.replicas,
-            selector: s.selector,
+            selector: s.selector.into(),
             strategy: s.strategy,
             template: s.template.into(),
         }
@@ -70,7 +69,7 @@ impl From<k::ReplicaSetSpec> for ReplicaSetSpec {
     fn from(s: k::ReplicaSetSpec) -> Self {
         ReplicaSetSpec {
             replicas: s.replicas,
-            selector: s.selector,
+            selector: s.selector.into(),
             template: s.template.map(Into::into),
         }
     }
@@ -106,7 +105,7 @@ impl From<k::StatefulSetSpec> for StatefulSetSpec {
     fn from(s: k::StatefulSetSpec) -> Self {
         StatefulSetSpec {
             replicas: s.replicas,
-            selector: s.selector,
+            selector: s.selector.into(),
             service_name: s.service_name,
             template: s.template.into(),
             volume_claim_templates: opt_list(s.volume_claim_templates),
@@ -140,7 +139,7 @@ pub struct DaemonSetSpec {
 impl From<k::DaemonSetSpec> for DaemonSetSpec {
     fn from(s: k::DaemonSetSpec) -> Self {
         DaemonSetSpec {
-            selector: s.selector,
+            selector: s.selector.into(),
             template: s.template.into(),
         }
     }

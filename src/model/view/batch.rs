@@ -1,9 +1,8 @@
 //! `batch` workloads: Jobs and CronJobs.
 
 use k8s_openapi::api::batch::v1 as k;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-use super::{ObjectMeta, PodTemplateSpec};
+use super::{LabelSelector, ObjectMeta, PodTemplateSpec};
 
 /// A Job.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,7 +39,7 @@ impl From<k::JobSpec> for JobSpec {
             completions: s.completions,
             manual_selector: s.manual_selector,
             parallelism: s.parallelism,
-            selector: s.selector,
+            selector: s.selector.map(Into::into),
             template: s.template.into(),
             ttl_seconds_after_finished: s.ttl_seconds_after_finished,
         }

@@ -1,11 +1,10 @@
 //! Core objects other than Pods: Services, claims and ReplicationControllers.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::core::v1 as k;
 use k8s_openapi::api::core::v1::ServicePort;
 
 use super::{ObjectMeta, PodTemplateSpec};
+use crate::model::selector::Labels;
 
 /// A Service.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -29,7 +28,7 @@ pub struct ServiceSpec {
     pub cluster_ip: Option<String>,
     pub ports: Option<Vec<ServicePort>>,
     pub publish_not_ready_addresses: Option<bool>,
-    pub selector: Option<BTreeMap<String, String>>,
+    pub selector: Option<Labels>,
     pub type_: Option<String>,
 }
 
@@ -39,7 +38,7 @@ impl From<k::ServiceSpec> for ServiceSpec {
             cluster_ip: s.cluster_ip,
             ports: s.ports,
             publish_not_ready_addresses: s.publish_not_ready_addresses,
-            selector: s.selector,
+            selector: s.selector.map(Labels::from),
             type_: s.type_,
         }
     }
@@ -95,7 +94,7 @@ impl From<k::ReplicationController> for ReplicationController {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReplicationControllerSpec {
     pub replicas: Option<i32>,
-    pub selector: Option<BTreeMap<String, String>>,
+    pub selector: Option<Labels>,
     pub template: Option<PodTemplateSpec>,
 }
 
@@ -103,7 +102,7 @@ impl From<k::ReplicationControllerSpec> for ReplicationControllerSpec {
     fn from(s: k::ReplicationControllerSpec) -> Self {
         ReplicationControllerSpec {
             replicas: s.replicas,
-            selector: s.selector,
+            selector: s.selector.map(Labels::from),
             template: s.template.map(Into::into),
         }
     }

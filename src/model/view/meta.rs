@@ -1,16 +1,16 @@
 //! Object metadata and the objects that carry nothing else that rules read.
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as k;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, OwnerReference};
+
+use crate::model::selector::Labels;
 
 /// `metadata`: the name, labels and owner references (annotations, uid, managed fields… are
 /// never read from the typed view).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectMeta {
     pub name: Option<String>,
-    pub labels: Option<BTreeMap<String, String>>,
+    pub labels: Option<Labels>,
     pub owner_references: Option<Vec<OwnerReference>>,
 }
 
@@ -18,7 +18,7 @@ impl From<k::ObjectMeta> for ObjectMeta {
     fn from(m: k::ObjectMeta) -> Self {
         ObjectMeta {
             name: m.name,
-            labels: m.labels,
+            labels: m.labels.map(Labels::from),
             owner_references: m.owner_references,
         }
     }
@@ -42,6 +42,22 @@ impl From<k8s_openapi::api::discovery::v1::EndpointSlice> for Meta {
     fn from(o: k8s_openapi::api::discovery::v1::EndpointSlice) -> Self {
         Meta {
             metadata: o.metadata.into(),
+        }
+    }
+}
+
+/// A `metav1.LabelSelector`, its `matchLabels` held compactly.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelSelector {
+    pub match_labels: Option<Labels>,
+    pub match_expressions: Option<Vec<LabelSelectorRequirement>>,
+}
+
+impl From<k::LabelSelector> for LabelSelector {
+    fn from(s: k::LabelSelector) -> Self {
+        LabelSelector {
+            match_labels: s.match_labels.map(Labels::from),
+            match_expressions: s.match_expressions,
         }
     }
 }

@@ -23,7 +23,7 @@ pub use self::core::{
     PersistentVolumeClaim, PersistentVolumeClaimSpec, ReplicationController,
     ReplicationControllerSpec, Service, ServiceSpec,
 };
-pub use self::meta::{Meta, ObjectMeta};
+pub use self::meta::{LabelSelector, Meta, ObjectMeta};
 pub use self::networking::{Ingress, IngressSpec, LegacyIngress};
 pub use self::other::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec,

@@ -2,10 +2,9 @@
 
 use k8s_openapi::api::autoscaling::{v1 as hpa1, v2 as hpa2};
 use k8s_openapi::api::policy::v1 as k;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::ObjectMeta;
+use super::{LabelSelector, ObjectMeta};
 
 /// A PodDisruptionBudget.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,7 +35,7 @@ impl From<k::PodDisruptionBudgetSpec> for PodDisruptionBudgetSpec {
         PodDisruptionBudgetSpec {
             max_unavailable: s.max_unavailable,
             min_available: s.min_available,
-            selector: s.selector,
+            selector: s.selector.map(Into::into),
         }
     }
 }
