@@ -230,16 +230,18 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
             out.diagnostics.push(d);
         }
     }
+    let mut pool = model::retained::RetainedPool::default();
     for doc in parsed.documents {
         out.documents += 1;
-        let decoded =
-            decode_document_with(out.file.id, doc, &options.namespace, options.full_trees);
+        let into = (!options.full_trees).then_some(&mut pool);
+        let decoded = decode_document_with(out.file.id, doc, &options.namespace, into);
         if decoded.not_object {
             out.not_objects += 1;
         }
         out.objects.extend(decoded.objects);
         out.diagnostics.extend(decoded.diagnostics);
     }
+    pool.finish(&mut out.objects);
     for (document, mut d) in duplicate_keys {
         if let Some(obj) = out.objects.iter().find(|o| o.document == document) {
             d = d.object(obj);

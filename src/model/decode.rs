@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
 use super::location::{resolve_path, FieldPath, Location};
 use super::object::{Object, Typed};
-use super::retained;
+use super::retained::RetainedPool;
 use super::strict::{self, Decoder, Failure, Overlay, UnknownField};
 use crate::report::Diagnostic;
 use crate::rules::{invalid_object, unknown_field};
@@ -29,16 +29,20 @@ pub struct DecodedDocument {
 /// Decodes one document. Object ids are assigned later by the inventory. Each object keeps only
 /// the fields rules point at (`model::retained`).
 pub fn decode_document(file: FileId, doc: Document, default_namespace: &str) -> DecodedDocument {
-    decode_document_with(file, doc, default_namespace, false)
+    let mut pool = RetainedPool::default();
+    let mut out = decode_document_with(file, doc, default_namespace, Some(&mut pool));
+    pool.finish(&mut out.objects);
+    out
 }
 
-/// As [`decode_document`]; with `full_trees`, each object keeps its whole document tree (what
+/// As [`decode_document`], the retained fields going to `pool` (finished by the caller, once
+/// per file); without a pool each object keeps its whole document tree (what
 /// `tests/retained.rs` compares the retained fields against).
 pub fn decode_document_with(
     file: FileId,
     doc: Document,
     default_namespace: &str,
-    full_trees: bool,
+    pool: Option<&mut RetainedPool>,
 ) -> DecodedDocument {
     let mut out = DecodedDocument::default();
     let tree = Arc::new(doc.tree);
@@ -50,7 +54,7 @@ pub fn decode_document_with(
         document: doc.index,
         tree: &tree,
         default_namespace,
-        full_trees,
+        pool: std::cell::RefCell::new(pool),
     };
     if tree.is_sequence(root) {
         let objects_inside = tree
@@ -145,7 +149,7 @@ struct Cx<'a> {
     document: u32,
     tree: &'a Arc<Tree>,
     default_namespace: &'a str,
-    full_trees: bool,
+    pool: std::cell::RefCell<Option<&'a mut RetainedPool>>,
 }
 
 impl Cx<'_> {
@@ -241,13 +245,9 @@ impl Cx<'_> {
             out.diagnostics.append(&mut self.recovered.borrow_mut());
             object.broken = std::mem::take(&mut *self.dropped.borrow_mut());
         }
-        if !self.full_trees {
+        if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
             // Decoded and judged: from here on the object is only pointed into.
-            let invalid = matches!(object.typed, Typed::Invalid);
-            if let Some((kept, root)) = retained::retain(self.tree, object.root, invalid) {
-                object.tree = Arc::new(kept);
-                object.root = root;
-            }
+            pool.add(self.tree, &mut object);
         }
         out.objects.push(object);
     }
@@ -916,7 +916,7 @@ spec:
             };
             let file = SourceFile::new(0, path.display().to_string(), &text);
             for d in parse(&file).documents {
-                for obj in decode_document_with(0, d, "default", true).objects {
+                for obj in decode_document_with(0, d, "default", None).objects {
                     let known = known_kind(
                         group_of(&obj.api_version),
                         version_of(&obj.api_version),

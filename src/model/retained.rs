@@ -6,7 +6,9 @@
 //! deepest kept parent. `tests/retained.rs` lints every fixture with and without this step and
 //! requires the same output, so a rule that points somewhere new fails there first.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+
+use super::object::{Object, Typed};
 
 use crate::report::suppress::ANNOTATION_PREFIX;
 use crate::source::tree::NodeKind;
@@ -125,18 +127,52 @@ fn patterns(invalid: bool) -> &'static [Vec<Step>] {
     }
 }
 
-/// A copy of the object at `root` holding only the [`RETAINED`] fields, and the copy's root;
-/// `None` when the tree has aliases or merge keys (one node reachable by several paths), which
-/// the object then keeps whole.
-pub fn retain(tree: &Tree, root: NodeId, invalid: bool) -> Option<(Tree, NodeId)> {
-    if !tree.is_plain() {
-        return None;
+/// The retained fields of one file's objects, in one tree: a tree per object cost its own
+/// allocations and spare room.
+#[derive(Debug)]
+pub struct RetainedPool {
+    tree: Tree,
+    /// What an object added here points at until [`RetainedPool::finish`].
+    placeholder: Arc<Tree>,
+}
+
+impl Default for RetainedPool {
+    fn default() -> Self {
+        RetainedPool {
+            tree: Tree::default(),
+            placeholder: Arc::new(Tree::default()),
+        }
     }
-    let all: Vec<&[Step]> = patterns(invalid).iter().map(Vec::as_slice).collect();
-    let mut out = tree.empty_like();
-    let new_root = copy(tree, root, &all, &mut out);
-    out.shrink_to_fit();
-    Some((out, new_root))
+}
+
+impl RetainedPool {
+    /// Copies the [`RETAINED`] fields of `obj` (in `tree`) into the pool and points `obj` at
+    /// them; an object whose tree has aliases or merge keys (one node reachable by several
+    /// paths) keeps that tree whole.
+    pub fn add(&mut self, tree: &Arc<Tree>, obj: &mut Object) {
+        if !tree.is_plain() {
+            obj.tree = Arc::clone(tree);
+            return;
+        }
+        self.tree.adopt_source(tree);
+        let all: Vec<&[Step]> = patterns(matches!(obj.typed, Typed::Invalid))
+            .iter()
+            .map(Vec::as_slice)
+            .collect();
+        obj.root = copy(tree, obj.root, &all, &mut self.tree);
+        obj.tree = Arc::clone(&self.placeholder);
+    }
+
+    /// Hands the pooled tree to the objects added to it.
+    pub fn finish(mut self, objects: &mut [Object]) {
+        self.tree.shrink_to_fit();
+        let pooled = Arc::new(self.tree);
+        for obj in objects {
+            if Arc::ptr_eq(&obj.tree, &self.placeholder) {
+                obj.tree = Arc::clone(&pooled);
+            }
+        }
+    }
 }
 
 /// Copies `node` and the children some pattern in `active` still leads into.
@@ -218,37 +254,48 @@ fn copy_all(tree: &Tree, node: NodeId, out: &mut Tree) -> NodeId {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::location::{resolve_path, FieldPath};
+    use crate::model::decode::{decode_document, decode_document_with};
+    use crate::model::location::FieldPath;
     use crate::source::tree::parse;
     use crate::source::SourceFile;
 
-    fn both(text: &str) -> (Tree, NodeId, Tree, NodeId) {
+    fn objects(text: &str, full: bool) -> Vec<Object> {
         let file = SourceFile::new(0, "t.yaml".into(), text);
-        let mut parsed = parse(&file);
-        let doc = parsed.documents.remove(0);
-        let (kept, root) = retain(&doc.tree, doc.root, false).expect("plain");
-        (doc.tree, doc.root, kept, root)
+        let mut pool = RetainedPool::default();
+        let mut out = Vec::new();
+        for doc in parse(&file).documents {
+            let into = if full { None } else { Some(&mut pool) };
+            out.extend(decode_document_with(0, doc, "default", into).objects);
+        }
+        pool.finish(&mut out);
+        out
     }
 
     #[test]
     fn keeps_located_fields_at_their_spans_and_drops_the_rest() {
-        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: a\n          args: [x, y, z]\n          resources:\n            limits: {cpu: 1}\n        - name: b\n";
-        let (full, froot, kept, kroot) = both(text);
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - name: a\n          args: [x, y, z]\n          resources:\n            limits: {cpu: 1}\n        - name: b\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n";
+        let kept = objects(text, false);
+        let whole = objects(text, true);
+        assert_eq!(kept.len(), 2);
+        // Both objects of the file share one retained tree.
+        assert!(Arc::ptr_eq(&kept[0].tree, &kept[1].tree));
         for path in [
             "metadata.name",
             "spec.replicas",
             "spec.template.spec.containers[1].name",
         ] {
-            let p = FieldPath::parse(path);
-            let a = resolve_path(&full, froot, &p.0);
-            let b = resolve_path(&kept, kroot, &p.0);
-            assert!(b.complete, "{path} is kept");
-            assert_eq!(full.span(a.value), kept.span(b.value), "{path}");
+            assert!(kept[0].has(path), "{path} is kept");
+            assert_eq!(kept[0].locate(path), whole[0].locate(path), "{path}");
         }
+        assert_eq!(
+            kept[1].locate("metadata.name"),
+            whole[1].locate("metadata.name")
+        );
         // A container's other fields lie outside every retained path.
-        let args = FieldPath::parse("spec.template.spec.containers[0].args");
-        assert!(!resolve_path(&kept, kroot, &args.0).complete);
-        assert!(kept.len() < full.len());
+        assert!(!kept[0].has("spec.template.spec.containers[0].args"));
+        assert!(whole[0].has("spec.template.spec.containers[0].args"));
+        let path = FieldPath::parse("spec.template.spec.containers[0].args");
+        assert_eq!(path.0.len(), 6);
     }
 
     #[test]
@@ -256,10 +303,11 @@ mod tests {
         let file = SourceFile::new(
             0,
             "t.yaml".into(),
-            "kind: Pod\nmetadata: &m {name: a}\nx: *m\n",
+            "kind: Pod\napiVersion: v1\nmetadata: &m {name: a}\nx: *m\n",
         );
-        let parsed = parse(&file);
-        let doc = &parsed.documents[0];
-        assert!(retain(&doc.tree, doc.root, false).is_none());
+        let doc = parse(&file).documents.remove(0);
+        let nodes = doc.tree.len();
+        let obj = decode_document(0, doc, "default").objects.remove(0);
+        assert_eq!(obj.tree.len(), nodes);
     }
 }

@@ -258,11 +258,10 @@ impl Tree {
         })
     }
 
-    /// An empty tree over the same source text, to copy nodes into.
-    pub fn empty_like(&self) -> Tree {
-        Tree {
-            source: self.source.clone(),
-            ..Tree::default()
+    /// Reads scalars from the source text `other` reads them from, to copy nodes of it.
+    pub fn adopt_source(&mut self, other: &Tree) {
+        if self.source.is_none() {
+            self.source = other.source.clone();
         }
     }
 
