@@ -288,7 +288,7 @@ const IGNORE_KEYS: &[&str] = &["rules", "kind", "namespace", "name", "files", "r
 pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, ConfigError> {
     let file = SourceFile::new(0, name.to_string(), text);
     let parsed = parse(&file);
-    let text: Arc<str> = Arc::clone(&file.text);
+    let text: Arc<str> = file.text_arc();
     if let Some(p) = parsed.problems.first() {
         return Err(ConfigError::Located {
             name: name.to_string(),

@@ -101,15 +101,23 @@ pub fn check(
             }
         }
     }
-    let mut loaded: Vec<(SourceFile, Option<LoadProblem>)> = found
+    // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
+    // rendered file kept on disk is itself the place to point at.
+    let streams: Vec<bool> = found
         .inputs
-        .par_iter()
+        .iter()
+        .map(|i| matches!(i, Input::Stdin { .. }))
+        .collect();
+    // Read by the workers that lint them: only the files in flight are in memory at once.
+    let mut sources: Vec<Source> = found
+        .inputs
+        .into_iter()
         .enumerate()
-        .map(|(i, input)| load(source::file::to_u32(i), input))
+        .map(|(i, input)| Source::Input(source::file::to_u32(i), input))
         .collect();
     for p in found.problems {
-        let id = source::file::to_u32(loaded.len());
-        loaded.push((
+        let id = source::file::to_u32(sources.len());
+        sources.push(Source::Read(
             SourceFile::new(id, p.display, ""),
             Some(LoadProblem {
                 span: Default::default(),
@@ -119,14 +127,7 @@ pub fn check(
         ));
         checked.push(true);
     }
-    // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
-    // rendered file kept on disk is itself the place to point at.
-    let streams: Vec<bool> = found
-        .inputs
-        .iter()
-        .map(|i| matches!(i, Input::Stdin { .. }))
-        .collect();
-    let (report, mut notes) = lint_loaded(loaded, &checked, &streams, options);
+    let (report, mut notes) = lint_loaded(sources, &checked, &streams, options);
     notes.splice(0..0, found.notes);
     Ok(Run { report, notes })
 }
@@ -142,12 +143,15 @@ pub fn check(
 /// assert!(report.diagnostics.iter().any(|d| d.rule == "bare-pod"));
 /// ```
 pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Report {
-    let loaded = sources
+    let sources = sources
         .into_iter()
         .enumerate()
-        .map(|(i, (name, bytes))| decode_text(source::file::to_u32(i), name, bytes))
+        .map(|(i, (name, bytes))| {
+            let (file, problem) = decode_text(source::file::to_u32(i), name, bytes);
+            Source::Read(file, problem)
+        })
         .collect();
-    lint_loaded(loaded, &[], &[], options).0
+    lint_loaded(sources, &[], &[], options).0
 }
 
 /// Reads one input (for callers that discover themselves).
@@ -155,18 +159,47 @@ pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>
     load(id, input)
 }
 
+/// An input of a run: already read (in-memory texts, inputs that failed before reading), or
+/// to be read by the worker that lints it.
+enum Source {
+    Read(SourceFile, Option<LoadProblem>),
+    Input(FileId, Input),
+}
+
 struct FileResult {
     file: SourceFile,
     objects: Vec<Object>,
     diagnostics: Vec<Diagnostic>,
+    comments: report::suppress::Comments,
+    /// The helm template blocks of a stream (empty for other files).
+    blocks: Vec<report::place::Block>,
     documents: usize,
     not_objects: usize,
+}
+
+fn process_source(source: Source, stream: bool, options: &Options) -> FileResult {
+    let (file, problem) = match source {
+        Source::Read(file, problem) => (file, problem),
+        Source::Input(id, input) => load(id, &input),
+    };
+    let mut out = process_file(file, problem, options);
+    out.comments = report::suppress::comments_of(&out.file);
+    if stream {
+        out.blocks = report::place::blocks_of(&out.file);
+    }
+    if !options.full_trees {
+        // Parsed, decoded, its comments read: a report that shows this file reads it again.
+        out.file.release_text();
+    }
+    out
 }
 
 fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Options) -> FileResult {
     let mut out = FileResult {
         objects: Vec::new(),
         diagnostics: Vec::new(),
+        comments: Default::default(),
+        blocks: Vec::new(),
         documents: 0,
         not_objects: 0,
         file,
@@ -255,18 +288,24 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
 /// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
 /// stream, as in-memory texts are). Returns the report and notes for stderr.
 fn lint_loaded(
-    loaded: Vec<(SourceFile, Option<LoadProblem>)>,
+    sources: Vec<Source>,
     checked: &[bool],
     streams: &[bool],
     options: &Options,
 ) -> (Report, Vec<String>) {
-    let results: Vec<FileResult> = loaded
+    let results: Vec<FileResult> = sources
         .into_par_iter()
-        .map(|(file, problem)| process_file(file, problem, options))
+        .enumerate()
+        .map(|(i, source)| {
+            let stream = streams.get(i).copied().unwrap_or(true);
+            process_source(source, stream, options)
+        })
         .collect();
     let mut summary = Summary::default();
     let mut files = Vec::with_capacity(results.len());
     let mut counts = Vec::with_capacity(results.len());
+    let mut blocks = Vec::with_capacity(results.len());
+    let mut comments = Vec::with_capacity(results.len());
     // Sized once: a doubling Vec of every object would keep up to half of it spare.
     let mut objects = Vec::with_capacity(results.iter().map(|r| r.objects.len()).sum());
     let mut diagnostics = Vec::with_capacity(results.iter().map(|r| r.diagnostics.len()).sum());
@@ -292,26 +331,25 @@ fn lint_loaded(
             counts.push(FileCounts::default());
         }
         files.push(r.file);
+        blocks.push(r.blocks);
+        comments.push(r.comments);
         objects.extend(r.objects);
         diagnostics.extend(r.diagnostics);
     }
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     diagnostics.extend(run_rules(&inventory));
-    let blocks: Vec<Vec<report::place::Block>> = inventory
-        .files
-        .iter()
-        .map(|f| {
-            if streams.get(f.id as usize).copied().unwrap_or(true) {
-                report::place::blocks_of(f)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let applied =
-        report::suppress::apply(&inventory, diagnostics, &options.policy, checked, &blocks);
+    let applied = report::suppress::apply(
+        &inventory,
+        diagnostics,
+        &options.policy,
+        checked,
+        &blocks,
+        comments,
+    );
+    // The objects are done with: free them before the report reads back the texts it shows.
+    let files = inventory.into_files();
     let report = Report::new(
-        inventory.files,
+        files,
         counts,
         blocks,
         applied.diagnostics,

@@ -346,6 +346,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
         None => print_out(&text),
     }
+    // Texts are read again for the report; a file edited meanwhile no longer matches the spans.
+    for file in report.files.iter().filter(|f| f.changed()) {
+        eprintln!(
+            "note: {} changed while kplint ran; the lines and columns shown for it may be off",
+            file.name
+        );
+    }
     if report.summary.objects == 0 && !args.allow_empty {
         eprintln!(
             "error: no Kubernetes object found in {} file(s) ({} document(s) without `kind`); pass --allow-empty to accept this",

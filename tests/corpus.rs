@@ -136,12 +136,12 @@ fn every_corpus_diagnostic_points_inside_its_file() {
     for d in &report.diagnostics {
         let file = &report.files[d.file as usize];
         assert!(
-            d.span.end as usize <= file.text.len(),
+            d.span.end as usize <= file.text().len(),
             "{}: span past the end",
             file.name
         );
         assert!(
-            file.text.is_char_boundary(d.span.start as usize),
+            file.text().is_char_boundary(d.span.start as usize),
             "{}: span start splits a character",
             file.name
         );

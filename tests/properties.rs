@@ -57,10 +57,10 @@ fn check_report(sources: Vec<(String, Vec<u8>)>) {
     for d in &a.diagnostics {
         let file = a.file(d.file).expect("diagnostic names a file of the run");
         assert!(d.span.start <= d.span.end);
-        assert!(d.span.end as usize <= file.text.len());
+        assert!(d.span.end as usize <= file.text().len());
         for r in &d.related {
             let rf = a.file(r.file).expect("related names a file of the run");
-            assert!(r.span.end as usize <= rf.text.len());
+            assert!(r.span.end as usize <= rf.text().len());
         }
     }
     let s = &a.summary;

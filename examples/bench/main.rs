@@ -47,7 +47,7 @@ fn child(mode: &str, threads: usize, dir: &str) {
     let start = Instant::now();
     let documents = pool.install(|| match mode {
         "events" => per_file(dir, |file| {
-            let mut parser = saphyr_parser::Parser::new_from_str(&file.text);
+            let mut parser = saphyr_parser::Parser::new_from_str(file.text());
             let mut docs = 0;
             while let Some(Ok((ev, _))) = parser.next_event() {
                 if matches!(ev, saphyr_parser::Event::DocumentStart(_)) {

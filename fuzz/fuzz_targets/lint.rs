@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let report = lint_sources(sources, &Options::default());
     for d in &report.diagnostics {
         let file = report.file(d.file).expect("diagnostic file");
-        assert!(d.span.start <= d.span.end && d.span.end as usize <= file.text.len());
+        assert!(d.span.start <= d.span.end && d.span.end as usize <= file.text().len());
     }
     let out = json::render(&report);
     serde_json::from_str::<serde_json::Value>(&out).expect("valid JSON");

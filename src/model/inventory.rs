@@ -34,6 +34,11 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// The files, the objects and indexes dropped.
+    pub fn into_files(self) -> Vec<SourceFile> {
+        self.files
+    }
+
     /// Indexes `objects`, renumbering their ids to their positions.
     pub fn new(
         files: Vec<SourceFile>,

@@ -154,7 +154,6 @@ impl RetainedPool {
             obj.tree = Arc::clone(tree);
             return;
         }
-        self.tree.adopt_source(tree);
         let all: Vec<&[Step]> = patterns(matches!(obj.typed, Typed::Invalid))
             .iter()
             .map(Vec::as_slice)

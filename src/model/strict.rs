@@ -1169,7 +1169,7 @@ mod tests {
     /// The text a node spans.
     fn text_at(file: &SourceFile, tree: &Tree, node: NodeId) -> String {
         let span = tree.span(node);
-        file.text
+        file.text()
             .get(span.start as usize..span.end as usize)
             .unwrap_or_default()
             .to_string()

@@ -41,7 +41,7 @@ pub struct Place<'a> {
 
 /// Finds the helm `# Source:` blocks of a file (empty for ordinary manifests).
 pub fn blocks_of(file: &SourceFile) -> Vec<Block> {
-    let text: &str = &file.text;
+    let text: &str = file.text();
     if !text.contains("# Source: ") {
         return Vec::new();
     }
@@ -122,7 +122,7 @@ pub fn place<'a>(file: &'a SourceFile, blocks: &'a [Block], span: Span) -> Place
     match block {
         None => Place {
             name: &file.name,
-            text: &file.text,
+            text: file.text(),
             span,
             start,
             end,

@@ -107,23 +107,35 @@ enum Scope {
     Object(ObjectId),
 }
 
+/// The suppression comments of one file, read while its text is at hand (it is released
+/// before suppressions are applied).
+#[derive(Debug, Default)]
+pub struct Comments(Vec<Written>);
+
+/// Finds the `# kplint-ignore` and `# kplint-ignore-file` comments of `file`.
+pub fn comments_of(file: &SourceFile) -> Comments {
+    let mut out = Vec::new();
+    scan_comments(file, &mut out);
+    Comments(out)
+}
+
 /// Applies `policy` and every suppression to the diagnostics of a run. Diagnostics in files
 /// that are not `checked` (context files) are dropped; `blocks` (per file) lets `files:` globs
-/// match the helm templates of a rendered stream.
+/// match the helm templates of a rendered stream; `comments` are the files' suppression comments.
 pub fn apply(
     inv: &Inventory,
     diagnostics: Vec<Diagnostic>,
     policy: &Policy,
     checked: &[bool],
     blocks: &[Vec<Block>],
+    comments: Vec<Comments>,
 ) -> Applied {
     let is_checked = |f: FileId| checked.get(f as usize).copied().unwrap_or(true);
-    let mut written = Vec::new();
-    for file in &inv.files {
-        if is_checked(file.id) {
-            scan_comments(file, &mut written);
-        }
-    }
+    let mut written: Vec<Written> = comments
+        .into_iter()
+        .flat_map(|c| c.0)
+        .filter(|w| is_checked(w.file))
+        .collect();
     for obj in &inv.objects {
         if is_checked(obj.file) {
             scan_annotations(inv, obj.id, &mut written);
@@ -178,17 +190,22 @@ pub fn apply(
                 });
             }
         }
-        let line = inv
-            .file(d.file)
-            .map(|f| f.position(d.span.start).line)
-            .unwrap_or(0);
+        // Only a line comment of this file needs the line: a file's text is read again for it.
+        let mut line = None;
         for w in written.iter_mut() {
             if w.rule != d.rule {
                 continue;
             }
             let hit = match w.scope {
                 Scope::Object(id) => object == Some(id),
-                Scope::Line(l) => w.file == d.file && l == line,
+                Scope::Line(l) => {
+                    w.file == d.file
+                        && l == *line.get_or_insert_with(|| {
+                            inv.file(d.file)
+                                .map(|f| f.position(d.span.start).line)
+                                .unwrap_or(0)
+                        })
+                }
                 Scope::Range(r) => {
                     w.file == d.file
                         && r.start <= d.span.start
@@ -387,7 +404,7 @@ fn scan_annotations(inv: &Inventory, id: ObjectId, out: &mut Vec<Written>) {
 
 /// Finds the `# kplint-ignore` and `# kplint-ignore-file` comments of a file.
 fn scan_comments(file: &SourceFile, out: &mut Vec<Written>) {
-    let text: &str = &file.text;
+    let text: &str = file.text();
     if !text.contains("kplint-ignore") {
         return;
     }

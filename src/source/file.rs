@@ -1,6 +1,9 @@
 //! A source file's text and the index that turns byte offsets into lines and columns.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 /// Index of a file in the run's file table.
 pub type FileId = u32;
@@ -41,21 +44,40 @@ pub struct Position {
 }
 
 /// One input: its display name and its text (a leading BOM removed, remembered in `bom_len`).
+///
+/// A file read from disk gives its text up once it is parsed and decoded
+/// ([`SourceFile::release_text`]) and reads it again only if a report shows it: a run holds the
+/// texts of the files in flight and of those with findings, not the whole corpus.
 #[derive(Debug)]
 pub struct SourceFile {
     pub id: FileId,
     /// The path as the user gave it, or the stdin display name.
     pub name: String,
-    pub text: Arc<str>,
     /// Bytes of the UTF-8 byte order mark removed from the front of the text (0 or 3).
     pub bom_len: u32,
+    text: OnceLock<Arc<str>>,
+    /// How to read a released text again; `None` for stdin and in-memory texts, never released.
+    reread: Option<Reread>,
+    /// Set when the text read again is not the one linted (the file changed meanwhile).
+    changed: AtomicBool,
     /// Built on first use: most files of a large run have no finding, so most never need it.
-    line_starts: std::sync::OnceLock<Vec<u32>>,
+    line_starts: OnceLock<Vec<u32>>,
     ascii: bool,
 }
 
+/// Where a file's text was read from, and what it looked like then.
+#[derive(Debug, Clone)]
+pub struct Reread {
+    pub path: PathBuf,
+    /// The file's length and modification time when it was read.
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+    /// Length of the text (BOM removed) that was linted.
+    text_len: usize,
+}
+
 impl SourceFile {
-    /// Builds the line index for `text`.
+    /// A file over `text`.
     pub fn new(id: FileId, name: String, text: &str) -> SourceFile {
         let (text, bom_len) = match text.strip_prefix('\u{feff}') {
             Some(rest) => (rest, 3),
@@ -65,16 +87,74 @@ impl SourceFile {
             id,
             name,
             ascii: text.is_ascii(),
-            text: Arc::from(text),
+            text: OnceLock::from(Arc::from(text)),
+            reread: None,
+            changed: AtomicBool::new(false),
             bom_len,
-            line_starts: std::sync::OnceLock::new(),
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// Records where this text was read from (length and modification time as `meta` says), so
+    /// it can be released and read again.
+    pub fn read_from(&mut self, path: PathBuf, meta: Option<&std::fs::Metadata>) {
+        self.reread = Some(Reread {
+            path,
+            len: meta.map_or(0, |m| m.len()),
+            modified: meta.and_then(|m| m.modified().ok()),
+            text_len: self.text().len(),
+        });
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| self.read_again())
+    }
+
+    /// The text, shared.
+    pub fn text_arc(&self) -> Arc<str> {
+        Arc::clone(self.text.get_or_init(|| self.read_again()))
+    }
+
+    /// Drops the text of a file read from disk (a no-op for other texts): it is read again
+    /// when a report needs it.
+    pub fn release_text(&mut self) {
+        if self.reread.is_some() {
+            self.text.take();
+        }
+    }
+
+    /// True when the text read again for the report differs from the one linted: the file
+    /// changed while kplint ran, so positions in it may be off.
+    pub fn changed(&self) -> bool {
+        self.changed.load(Ordering::Relaxed)
+    }
+
+    fn read_again(&self) -> Arc<str> {
+        let Some(r) = &self.reread else {
+            return Arc::from("");
+        };
+        let meta = std::fs::metadata(&r.path).ok();
+        let same_file = meta
+            .as_ref()
+            .is_some_and(|m| m.len() == r.len && m.modified().ok() == r.modified);
+        // Never open what is no longer a regular file: a FIFO put in its place would block.
+        let regular = meta.as_ref().is_some_and(std::fs::Metadata::is_file);
+        let text = if regular {
+            super::load::read_text(&r.path).unwrap_or_default()
+        } else {
+            String::new()
+        };
+        if !same_file || text.len() != r.text_len {
+            self.changed.store(true, Ordering::Relaxed);
+        }
+        Arc::from(text)
     }
 
     /// The byte offset of every line's start.
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            let text: &str = &self.text;
+            let text: &str = self.text();
             // Counted first so the index takes exactly its room (a counting loop vectorizes).
             let lines = text.bytes().filter(|&b| b == b'\n').count();
             let mut starts = Vec::with_capacity(lines + 1);
@@ -88,12 +168,12 @@ impl SourceFile {
     /// Byte offset of a parser marker (1-based line, 0-based column in characters).
     pub fn offset_of(&self, char_index: usize, line: usize, col: usize) -> u32 {
         if self.ascii {
-            return to_u32(char_index.min(self.text.len()));
+            return to_u32(char_index.min(self.text().len()));
         }
         let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
-            return to_u32(self.text.len());
+            return to_u32(self.text().len());
         };
-        let rest = self.text.get(start as usize..).unwrap_or("");
+        let rest = self.text().get(start as usize..).unwrap_or("");
         let mut offset = start as usize;
         for (n, (i, c)) in rest.char_indices().enumerate() {
             if n == col || c == '\n' {
@@ -106,7 +186,7 @@ impl SourceFile {
 
     /// Line, column (characters, both 1-based) and offset of a byte offset in the text.
     pub fn position(&self, offset: u32) -> Position {
-        let offset = offset.min(to_u32(self.text.len()));
+        let offset = offset.min(to_u32(self.text().len()));
         let line_starts = self.line_starts();
         let line_idx = match line_starts.binary_search(&offset) {
             Ok(i) => i,
@@ -117,7 +197,7 @@ impl SourceFile {
             offset - start
         } else {
             let slice = self
-                .text
+                .text()
                 .get(start as usize..offset as usize)
                 .map(|s| s.chars().count())
                 .unwrap_or((offset - start) as usize);
@@ -132,7 +212,7 @@ impl SourceFile {
 
     /// The text a span covers (empty when the span is out of range).
     pub fn slice(&self, span: Span) -> &str {
-        self.text
+        self.text()
             .get(span.start as usize..span.end as usize)
             .unwrap_or("")
     }
@@ -147,8 +227,8 @@ impl SourceFile {
         let end = line_starts
             .get(idx + 1)
             .copied()
-            .unwrap_or(to_u32(self.text.len()));
-        self.text
+            .unwrap_or(to_u32(self.text().len()));
+        self.text()
             .get(start as usize..end as usize)
             .unwrap_or("")
             .trim_end_matches(['\n', '\r'])
@@ -181,7 +261,7 @@ mod tests {
     #[test]
     fn bom_is_stripped_and_offsets_account_for_it() {
         let f = SourceFile::new(0, "x".into(), "\u{feff}kind: Pod\n");
-        assert_eq!(&*f.text, "kind: Pod\n");
+        assert_eq!(f.text(), "kind: Pod\n");
         let p = f.position(6);
         assert_eq!((p.line, p.column, p.offset), (1, 7, 9));
     }

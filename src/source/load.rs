@@ -20,7 +20,7 @@ pub struct LoadProblem {
 /// Reads an input; on failure the file still exists (possibly empty) so the problem can be shown.
 pub fn load(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>) {
     let name = input.display().to_string();
-    let bytes = match read_bytes(input) {
+    let (bytes, meta) = match read_bytes(input) {
         Ok(b) => b,
         Err(message) => {
             return (
@@ -33,16 +33,34 @@ pub fn load(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>) {
             )
         }
     };
-    decode_text(id, name, bytes)
+    let (mut file, problem) = decode_text(id, name, bytes);
+    if let (Input::File { path, .. }, None) = (input, &problem) {
+        file.read_from(path.clone(), meta.as_ref());
+    }
+    (file, problem)
 }
 
-fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+/// Reads the text of a file again (for a report, after the linted copy was released), decoded
+/// as it was the first time, its BOM removed.
+pub fn read_text(path: &std::path::Path) -> Option<String> {
+    let input = Input::File {
+        path: path.to_path_buf(),
+        display: String::new(),
+    };
+    let (bytes, _) = read_bytes(&input).ok()?;
+    let (file, _) = decode_text(0, String::new(), bytes);
+    Some(file.text().to_string())
+}
+
+fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
     let mut buf = Vec::new();
+    let mut metadata = None;
     let reader: Box<dyn Read> = match input {
         Input::Stdin { .. } => Box::new(std::io::stdin().lock()),
         Input::File { path, .. } => {
             let f = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
             if let Ok(meta) = f.metadata() {
+                metadata = Some(meta.clone());
                 if meta.len() > MAX_FILE_BYTES {
                     return Err(format!(
                         "file is {} MiB, larger than the {} MiB kplint reads; not linted",
@@ -64,7 +82,7 @@ fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
             MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    Ok(buf)
+    Ok((buf, metadata))
 }
 
 /// Turns bytes into text: UTF-8 (with or without BOM) or UTF-16 with a BOM, as go-yaml accepts.
@@ -81,7 +99,7 @@ pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Opt
     if let Some(nul) = nul {
         let prefix = String::from_utf8_lossy(bytes.get(..nul).unwrap_or(&[])).into_owned();
         let file = SourceFile::new(id, name, &prefix);
-        let at = super::file::to_u32(file.text.len());
+        let at = super::file::to_u32(file.text().len());
         return (
             file,
             Some(LoadProblem {
@@ -98,7 +116,7 @@ pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Opt
             let bytes = err.into_bytes();
             let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
             let file = SourceFile::new(id, name, &prefix);
-            let at = super::file::to_u32(file.text.len());
+            let at = super::file::to_u32(file.text().len());
             (
                 file,
                 Some(LoadProblem {
@@ -149,7 +167,7 @@ mod tests {
         }
         let (f, p) = decode_text(0, "x".into(), bytes);
         assert!(p.is_none());
-        assert_eq!(&*f.text, "kind: Pod\n");
+        assert_eq!(f.text(), "kind: Pod\n");
     }
 
     #[test]
@@ -157,7 +175,7 @@ mod tests {
         let (f, p) = decode_text(0, "x".into(), b"a: 1\nb: \xff\n".to_vec());
         let p = p.expect("a problem");
         assert_eq!(p.span.start, 8);
-        assert_eq!(&*f.text, "a: 1\nb: ");
+        assert_eq!(f.text(), "a: 1\nb: ");
     }
 
     #[test]

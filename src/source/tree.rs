@@ -258,14 +258,8 @@ impl Tree {
         })
     }
 
-    /// Reads scalars from the source text `other` reads them from, to copy nodes of it.
-    pub fn adopt_source(&mut self, other: &Tree) {
-        if self.source.is_none() {
-            self.source = other.source.clone();
-        }
-    }
-
-    /// Copies node `id` of `from` without its children: a scalar whole, a collection as an
+    /// Copies node `id` of `from` without its children: a scalar whole (its text into this
+    /// tree's own strings, so the copy does not keep the file's text alive), a collection as an
     /// empty one with its span.
     pub fn copy_leaf(&mut self, from: &Tree, id: NodeId) -> NodeId {
         let Some(node) = from.node(id) else {
@@ -276,16 +270,14 @@ impl Tree {
         };
         let kind = match node.kind {
             NodeKind::Scalar {
-                text_start,
                 text_len,
                 style,
                 tag,
-                in_source: false,
+                ..
             } => {
-                let range = text_start as usize..(text_start + text_len) as usize;
                 let start = to_u32(self.strings.len());
-                self.strings
-                    .push_str(from.strings.get(range).unwrap_or_default());
+                let text = from.scalar(id).map_or("", |s| s.text);
+                self.strings.push_str(text);
                 NodeKind::Scalar {
                     text_start: start,
                     text_len,
@@ -294,7 +286,7 @@ impl Tree {
                     in_source: false,
                 }
             }
-            kind @ (NodeKind::Scalar { .. } | NodeKind::Alias { .. }) => kind,
+            kind @ NodeKind::Alias { .. } => kind,
             NodeKind::Sequence { .. } => NodeKind::Sequence { start: 0, len: 0 },
             NodeKind::Mapping { simple, .. } => NodeKind::Mapping {
                 start: 0,
@@ -470,10 +462,10 @@ impl DocumentBuilder {
 /// the documents before it.
 pub fn parse(file: &SourceFile) -> ParsedFile {
     let mut out = ParsedFile::default();
-    let text: &str = &file.text;
+    let text: &str = file.text();
     let mut parser = Parser::new_from_str(text).keep_tags(true);
     let mut builder = DocumentBuilder::new();
-    builder.tree.source = Some(Arc::clone(&file.text));
+    builder.tree.source = Some(file.text_arc());
     let mut in_document = false;
     let span_of = |s: saphyr_parser::Span| -> Span {
         Span::new(

@@ -1,0 +1,56 @@
+//! Files read from disk give their text up once linted and are read again only for the report
+//! (`SourceFile::release_text`). The text read again must be the one linted, and a file that
+//! changed meanwhile must say so rather than show positions silently off.
+
+use kplint::{check, Options};
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: sh\n      image: busybox\n";
+
+fn lint(dir: &std::path::Path) -> kplint::report::Report {
+    check(
+        &[dir.to_string_lossy().to_string()],
+        &globset::GlobSet::empty(),
+        None,
+        &Options::default(),
+    )
+    .expect("discoverable")
+    .report
+}
+
+#[test]
+fn a_released_text_reads_back_the_same_and_positions_hold() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pod.yaml"), format!("\u{feff}{POD}")).expect("write");
+    let report = lint(dir.path());
+    let file = &report.files[0];
+    assert_eq!(
+        file.text(),
+        POD,
+        "read again, BOM removed as the first time"
+    );
+    assert!(!file.changed());
+    let bare = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "bare-pod")
+        .expect("bare-pod");
+    let at = file.position(bare.span.start);
+    assert_eq!(at.line, 2, "`kind` is on line 2");
+}
+
+#[test]
+fn a_file_changed_before_the_report_reads_it_is_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let quiet = dir.path().join("config.yaml");
+    std::fs::write(
+        &quiet,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n",
+    )
+    .expect("write");
+    let report = lint(dir.path());
+    // No finding, so the report has not read the text again yet: edit it first.
+    assert!(report.diagnostics.is_empty());
+    std::fs::write(&quiet, "# edited\n").expect("edit");
+    assert_eq!(report.files[0].text(), "# edited\n");
+    assert!(report.files[0].changed());
+}
