@@ -111,7 +111,7 @@ pub fn check(
     // Read by the workers that lint them: only the files in flight are in memory at once.
     let mut sources: Vec<Source> = found
         .inputs
-        .into_iter()
+        .iter()
         .enumerate()
         .map(|(i, input)| Source::Input(source::file::to_u32(i), input))
         .collect();
@@ -161,9 +161,11 @@ pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>
 
 /// An input of a run: already read (in-memory texts, inputs that failed before reading), or
 /// to be read by the worker that lints it.
-enum Source {
+enum Source<'a> {
     Read(SourceFile, Option<LoadProblem>),
-    Input(FileId, Input),
+    /// Borrowed: the inputs were allocated by another thread, and a worker freeing them
+    /// contends for that thread's malloc arena.
+    Input(FileId, &'a Input),
 }
 
 struct FileResult {
@@ -177,10 +179,10 @@ struct FileResult {
     not_objects: usize,
 }
 
-fn process_source(source: Source, stream: bool, options: &Options) -> FileResult {
+fn process_source(source: Source<'_>, stream: bool, options: &Options) -> FileResult {
     let (file, problem) = match source {
         Source::Read(file, problem) => (file, problem),
-        Source::Input(id, input) => load(id, &input),
+        Source::Input(id, input) => load(id, input),
     };
     let mut out = process_file(file, problem, options);
     out.comments = report::suppress::comments_of(&out.file);
@@ -288,7 +290,7 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
 /// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
 /// stream, as in-memory texts are). Returns the report and notes for stderr.
 fn lint_loaded(
-    sources: Vec<Source>,
+    sources: Vec<Source<'_>>,
     checked: &[bool],
     streams: &[bool],
     options: &Options,
