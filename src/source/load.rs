@@ -60,6 +60,9 @@ fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), Str
         Input::File { path, .. } => {
             let f = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
             if let Ok(meta) = f.metadata() {
+                // Room for the whole file (and the probe for EOF): one read instead of a dozen
+                // growing ones. Capped, in case the size changes while reading.
+                buf.reserve(meta.len().min(MAX_FILE_BYTES) as usize + 1);
                 metadata = Some(meta.clone());
                 if meta.len() > MAX_FILE_BYTES {
                     return Err(format!(
