@@ -106,10 +106,103 @@ fn parse_all(paths: &[&'static str]) -> Vec<Vec<Step>> {
     out
 }
 
-/// The patterns for an object: `invalid` adds [`RETAINED_WHEN_INVALID`].
-fn patterns(invalid: bool) -> &'static [Vec<Step>] {
-    static VALID: OnceLock<Vec<Vec<Step>>> = OnceLock::new();
-    static INVALID: OnceLock<Vec<Vec<Step>>> = OnceLock::new();
+/// The patterns merged into a trie, so a key is matched against the few steps that can follow
+/// where the copy is, not against every pattern.
+#[derive(Debug, Default)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Default)]
+struct TrieNode {
+    keys: Vec<(&'static str, u16)>,
+    prefixes: Vec<(&'static str, u16)>,
+    any: Option<u16>,
+    /// Everything below is kept.
+    rest: bool,
+}
+
+impl Trie {
+    fn build(patterns: &[Vec<Step>]) -> Trie {
+        let mut trie = Trie {
+            nodes: vec![TrieNode::default()],
+        };
+        for steps in patterns {
+            let mut at = 0usize;
+            for step in steps {
+                let next_id = u16::try_from(trie.nodes.len()).unwrap_or(u16::MAX);
+                let Some(node) = trie.nodes.get_mut(at) else {
+                    break;
+                };
+                let child = match *step {
+                    Step::Rest => {
+                        node.rest = true;
+                        break;
+                    }
+                    Step::Any => *node.any.get_or_insert(next_id),
+                    Step::Key(k) => match node.keys.iter().find(|(key, _)| *key == k) {
+                        Some(&(_, id)) => id,
+                        None => {
+                            node.keys.push((k, next_id));
+                            next_id
+                        }
+                    },
+                    Step::Prefix(p) => match node.prefixes.iter().find(|(pre, _)| *pre == p) {
+                        Some(&(_, id)) => id,
+                        None => {
+                            node.prefixes.push((p, next_id));
+                            next_id
+                        }
+                    },
+                };
+                if child == next_id {
+                    trie.nodes.push(TrieNode::default());
+                }
+                at = child as usize;
+            }
+        }
+        trie
+    }
+
+    fn node(&self, id: u16) -> Option<&TrieNode> {
+        self.nodes.get(id as usize)
+    }
+
+    /// The states that follow `states` over a mapping key.
+    fn over_key(&self, states: &[u16], key: &str, out: &mut Vec<u16>) {
+        out.clear();
+        for node in states.iter().filter_map(|&s| self.node(s)) {
+            out.extend(
+                node.keys
+                    .iter()
+                    .filter(|(k, _)| *k == key)
+                    .map(|&(_, id)| id),
+            );
+            out.extend(
+                node.prefixes
+                    .iter()
+                    .filter(|(p, _)| key.starts_with(p))
+                    .map(|&(_, id)| id),
+            );
+            out.extend(node.any);
+        }
+    }
+
+    /// The states that follow `states` into a list item.
+    fn over_item(&self, states: &[u16], out: &mut Vec<u16>) {
+        out.clear();
+        out.extend(states.iter().filter_map(|&s| self.node(s)?.any));
+    }
+
+    fn keeps_all(&self, states: &[u16]) -> bool {
+        states.iter().any(|&s| self.node(s).is_some_and(|n| n.rest))
+    }
+}
+
+/// The trie for an object: `invalid` adds [`RETAINED_WHEN_INVALID`].
+fn trie(invalid: bool) -> &'static Trie {
+    static VALID: OnceLock<Trie> = OnceLock::new();
+    static INVALID: OnceLock<Trie> = OnceLock::new();
     let build = |extra: &[&'static str]| {
         let mut out = parse_all(RETAINED);
         out.extend(parse_all(extra));
@@ -118,7 +211,7 @@ fn patterns(invalid: bool) -> &'static [Vec<Step>] {
             steps.push(Step::Prefix(ANNOTATION_PREFIX));
             out.push(steps);
         }
-        out
+        Trie::build(&out)
     };
     if invalid {
         INVALID.get_or_init(|| build(RETAINED_WHEN_INVALID))
@@ -154,11 +247,8 @@ impl RetainedPool {
             obj.tree = Arc::clone(tree);
             return;
         }
-        let all: Vec<&[Step]> = patterns(matches!(obj.typed, Typed::Invalid))
-            .iter()
-            .map(Vec::as_slice)
-            .collect();
-        obj.root = copy(tree, obj.root, &all, &mut self.tree);
+        let trie = trie(matches!(obj.typed, Typed::Invalid));
+        obj.root = copy(tree, obj.root, trie, &[0], &mut self.tree);
         obj.tree = Arc::clone(&self.placeholder);
     }
 
@@ -174,30 +264,23 @@ impl RetainedPool {
     }
 }
 
-/// Copies `node` and the children some pattern in `active` still leads into.
-fn copy(tree: &Tree, node: NodeId, active: &[&[Step]], out: &mut Tree) -> NodeId {
-    if active.iter().any(|p| p.first() == Some(&Step::Rest)) {
+/// Copies `node` and the children the trie `states` still lead into.
+fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) -> NodeId {
+    if trie.keeps_all(states) {
         return copy_all(tree, node, out);
     }
+    let mut next = Vec::new();
     match tree.node(node).map(|n| n.kind) {
         Some(NodeKind::Mapping { .. }) => {
             let mut pairs = Vec::new();
-            let mut next: Vec<&[Step]> = Vec::new();
             for (k, v) in tree.entries(node) {
                 let Some(key) = tree.scalar(k) else { continue };
-                let key = key.key();
-                next.clear();
-                next.extend(active.iter().filter_map(|p| match p.split_first() {
-                    Some((Step::Any, rest)) => Some(rest),
-                    Some((Step::Key(want), rest)) if *want == key => Some(rest),
-                    Some((Step::Prefix(want), rest)) if key.starts_with(want) => Some(rest),
-                    _ => None,
-                }));
+                trie.over_key(states, &key.key(), &mut next);
                 if next.is_empty() {
                     continue;
                 }
                 let new_key = out.copy_leaf(tree, k);
-                let new_value = copy(tree, v, &next, out);
+                let new_value = copy(tree, v, trie, &next, out);
                 pairs.push(new_key);
                 pairs.push(new_value);
             }
@@ -205,20 +288,14 @@ fn copy(tree: &Tree, node: NodeId, active: &[&[Step]], out: &mut Tree) -> NodeId
         }
         Some(NodeKind::Sequence { .. }) => {
             // Only `*` leads into an item, and it leads into every item: indices stay the same.
-            let next: Vec<&[Step]> = active
-                .iter()
-                .filter_map(|p| match p.split_first() {
-                    Some((Step::Any, rest)) => Some(rest),
-                    _ => None,
-                })
-                .collect();
+            trie.over_item(states, &mut next);
             if next.is_empty() {
                 return out.copy_leaf(tree, node);
             }
             let items: Vec<NodeId> = tree
                 .items(node)
                 .iter()
-                .map(|&item| copy(tree, item, &next, out))
+                .map(|&item| copy(tree, item, trie, &next, out))
                 .collect();
             out.push_collection(tree, node, &items)
         }
