@@ -1,6 +1,7 @@
 //! The one read-only index over every object of a run, built once and shared by all rules.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed};
@@ -23,14 +24,30 @@ pub struct Inventory {
     pub files: Vec<SourceFile>,
     pub objects: Vec<Object>,
     pub default_namespace: String,
-    by_name: HashMap<(String, String, String), Vec<ObjectId>>,
-    by_kind: HashMap<(String, String), Vec<ObjectId>>,
+    /// The indexes are keyed by a hash of the strings they look up, not by copies of them (a
+    /// hundred thousand objects made half a million small strings); a lookup checks what it
+    /// finds against the object itself, so a collision costs a comparison, never a wrong hit.
+    keys: RandomState,
+    /// (namespace, kind, name) → objects.
+    by_name: HashMap<u64, Vec<ObjectId>>,
+    /// (namespace, kind) → objects.
+    by_kind: HashMap<u64, Vec<ObjectId>>,
     /// Objects with a pod template, per namespace.
-    templates: HashMap<String, Vec<ObjectId>>,
+    templates: HashMap<u64, Vec<ObjectId>>,
     /// (namespace, label key, label value) → objects whose pod template carries that label.
-    label_index: HashMap<(String, String, String), Vec<ObjectId>>,
+    label_index: HashMap<u64, Vec<ObjectId>>,
     /// (namespace, target kind, target name) → HorizontalPodAutoscalers.
-    hpas: HashMap<(String, String, String), Vec<ObjectId>>,
+    hpas: HashMap<u64, Vec<ObjectId>>,
+}
+
+/// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and
+/// `("a", "bc")` differ).
+fn key(state: &RandomState, parts: &[&str]) -> u64 {
+    state.hash_one(parts)
+}
+
+fn push(index: &mut HashMap<u64, Vec<ObjectId>>, key: u64, id: ObjectId) {
+    index.entry(key).or_default().push(id);
 }
 
 impl Inventory {
@@ -49,6 +66,7 @@ impl Inventory {
             files,
             objects: Vec::new(),
             default_namespace,
+            keys: RandomState::new(),
             by_name: HashMap::new(),
             by_kind: HashMap::new(),
             templates: HashMap::new(),
@@ -58,33 +76,30 @@ impl Inventory {
         for (i, obj) in objects.iter_mut().enumerate() {
             obj.id = crate::source::file::to_u32(i);
         }
+        let k = inv.keys.clone();
         for obj in &objects {
-            let ns = obj.namespace.clone().unwrap_or_default();
-            inv.by_kind
-                .entry((ns.clone(), obj.kind.clone()))
-                .or_default()
-                .push(obj.id);
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            push(&mut inv.by_kind, key(&k, &[ns, &obj.kind]), obj.id);
             if let Some(name) = &obj.name {
-                inv.by_name
-                    .entry((ns.clone(), obj.kind.clone(), name.clone()))
-                    .or_default()
-                    .push(obj.id);
+                push(&mut inv.by_name, key(&k, &[ns, &obj.kind, name]), obj.id);
             }
             if let Some(t) = pod_template(obj) {
-                inv.templates.entry(ns.clone()).or_default().push(obj.id);
-                for (k, v) in t.labels.into_iter().flatten() {
-                    inv.label_index
-                        .entry((ns.clone(), k.clone(), v.clone()))
-                        .or_default()
-                        .push(obj.id);
+                push(&mut inv.templates, key(&k, &[ns]), obj.id);
+                for (l, v) in t.labels.into_iter().flatten() {
+                    push(&mut inv.label_index, key(&k, &[ns, l, v]), obj.id);
                 }
             }
             if let Some((kind, name)) = hpa_target(obj) {
-                inv.hpas.entry((ns, kind, name)).or_default().push(obj.id);
+                push(&mut inv.hpas, key(&k, &[ns, kind, name]), obj.id);
             }
         }
         inv.objects = objects;
         inv
+    }
+
+    /// The ids under `key` in `index`.
+    fn ids(index: &HashMap<u64, Vec<ObjectId>>, key: u64) -> &[ObjectId] {
+        index.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The object with this id.
@@ -98,26 +113,32 @@ impl Inventory {
     }
 
     /// Objects of `kind` named `name` in namespace `ns` (more than one only when duplicated).
-    pub fn named<'a>(
+    pub fn named<'a: 'q, 'q>(
         &'a self,
-        ns: &str,
-        kind: &str,
-        name: &str,
-    ) -> impl Iterator<Item = &'a Object> + 'a {
-        self.by_name
-            .get(&(ns.to_string(), kind.to_string(), name.to_string()))
-            .into_iter()
-            .flatten()
+        ns: &'q str,
+        kind: &'q str,
+        name: &'q str,
+    ) -> impl Iterator<Item = &'a Object> + 'q {
+        Self::ids(&self.by_name, key(&self.keys, &[ns, kind, name]))
+            .iter()
             .filter_map(|&id| self.object(id))
+            .filter(move |o| {
+                o.namespace.as_deref().unwrap_or_default() == ns
+                    && o.kind == kind
+                    && o.name.as_deref() == Some(name)
+            })
     }
 
     /// Objects of `kind` in namespace `ns`.
-    pub fn of_kind<'a>(&'a self, ns: &str, kind: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.by_kind
-            .get(&(ns.to_string(), kind.to_string()))
-            .into_iter()
-            .flatten()
+    pub fn of_kind<'a: 'q, 'q>(
+        &'a self,
+        ns: &'q str,
+        kind: &'q str,
+    ) -> impl Iterator<Item = &'a Object> + 'q {
+        Self::ids(&self.by_kind, key(&self.keys, &[ns, kind]))
+            .iter()
             .filter_map(|&id| self.object(id))
+            .filter(move |o| o.namespace.as_deref().unwrap_or_default() == ns && o.kind == kind)
     }
 
     /// Every object of `kind`, in all namespaces.
@@ -134,19 +155,15 @@ impl Inventory {
             // turn each lookup into a scan of the namespace.
             Selector::Match { labels, .. } if !labels.is_empty() => labels
                 .iter()
-                .map(|(k, v)| {
-                    self.label_index
-                        .get(&(ns.to_string(), k.clone(), v.clone()))
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[])
-                })
+                .map(|(k, v)| Self::ids(&self.label_index, key(&self.keys, &[ns, k, v])))
                 .min_by_key(|ids| ids.len())
                 .unwrap_or(&[]),
-            _ => self.templates.get(ns).map(Vec::as_slice).unwrap_or(&[]),
+            _ => Self::ids(&self.templates, key(&self.keys, &[ns])),
         };
         candidates
             .iter()
             .filter_map(|&id| self.object(id))
+            .filter(|o| o.namespace.as_deref().unwrap_or_default() == ns)
             .filter(|o| {
                 let empty = Default::default();
                 let labels = pod_template(o).and_then(|t| t.labels).unwrap_or(&empty);
@@ -231,17 +248,19 @@ impl Inventory {
     }
 
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
-    pub fn hpas_for<'a>(&'a self, obj: &Object) -> impl Iterator<Item = &'a Object> + 'a {
-        let key = (
-            obj.namespace.clone().unwrap_or_default(),
-            obj.kind.clone(),
-            obj.name.clone().unwrap_or_default(),
-        );
-        self.hpas
-            .get(&key)
-            .into_iter()
-            .flatten()
+    pub fn hpas_for<'a: 'q, 'q>(
+        &'a self,
+        obj: &'q Object,
+    ) -> impl Iterator<Item = &'a Object> + 'q {
+        let ns = obj.namespace.as_deref().unwrap_or_default();
+        let name = obj.name.as_deref().unwrap_or_default();
+        Self::ids(&self.hpas, key(&self.keys, &[ns, &obj.kind, name]))
+            .iter()
             .filter_map(|&id| self.object(id))
+            .filter(move |h| {
+                h.namespace.as_deref().unwrap_or_default() == ns
+                    && hpa_target(h) == Some((obj.kind.as_str(), name))
+            })
     }
 
     /// How many Pods a replicated workload runs: `spec.replicas` (unset means 1), or the range
@@ -284,15 +303,15 @@ impl Inventory {
     }
 }
 
-fn hpa_target(obj: &Object) -> Option<(String, String)> {
+fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
     match &obj.typed {
         Typed::HpaV1(h) => {
             let r = &h.spec.as_ref()?.scale_target_ref;
-            Some((r.kind.clone(), r.name.clone()))
+            Some((r.kind.as_str(), r.name.as_str()))
         }
         Typed::HpaV2(h) => {
             let r = &h.spec.as_ref()?.scale_target_ref;
-            Some((r.kind.clone(), r.name.clone()))
+            Some((r.kind.as_str(), r.name.as_str()))
         }
         _ => None,
     }
@@ -356,6 +375,42 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn lookups_keep_namespaces_kinds_and_names_apart() {
+        let inv = inventory(
+            "
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+spec: {selector: {app: web}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: b}
+spec: {selector: {app: web}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: b, labels: {app: web}}
+spec: {containers: [{name: c, image: i}]}
+",
+        );
+        let named: Vec<_> = inv.named("a", "Service", "web").map(|o| o.id).collect();
+        assert_eq!(named, [0]);
+        assert_eq!(inv.named("b", "Service", "web").count(), 1);
+        assert_eq!(inv.named("c", "Service", "web").count(), 0);
+        assert_eq!(inv.of_kind("a", "Service").count(), 1);
+        assert_eq!(inv.of_kind("a", "ConfigMap").count(), 1);
+        // The label index is per namespace: only namespace b has the Pod.
+        let web = Selector::from_map(Some(&labels(&[("app", "web")])));
+        assert!(inv.templates_matching("a", &web).is_empty());
+        assert_eq!(inv.templates_matching("b", &web).len(), 1);
     }
 
     const WORKLOADS: &str = "
