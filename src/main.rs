@@ -318,12 +318,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let mut report = run.report;
     report.show_suppressed = args.show_suppressed;
+    // JSON is written as it is produced (a large report's text was the run's peak memory).
     let text = match args.format {
-        Format::Json => json::render(&report),
-        Format::Sarif => sarif::render(&report),
-        Format::Github => github::render(&report),
-        Format::Compact => compact::render(&report),
-        Format::Human => {
+        Format::Json => None,
+        Format::Sarif => Some(sarif::render(&report)),
+        Format::Github => Some(github::render(&report)),
+        Format::Compact => Some(compact::render(&report)),
+        Format::Human => Some({
             let color = !args.no_color
                 && args.output.is_none()
                 && std::env::var_os("NO_COLOR").is_none()
@@ -335,16 +336,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
                     ..Default::default()
                 },
             )
-        }
+        }),
     };
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+    match (&args.output, text) {
+        (Some(path), text) => {
+            let written = std::fs::File::create(path).and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                match text {
+                    Some(text) => out.write_all(text.as_bytes()).and_then(|()| out.flush()),
+                    None => json::write(&report, out),
+                }
+            });
+            if let Err(e) = written {
                 eprintln!("error: --output {path}: {e}");
                 return ExitCode::from(2);
             }
         }
-        None => print_out(&text),
+        (None, Some(text)) => print_out(&text),
+        (None, None) => {
+            // A closed pipe (`kplint … | head`) is not an error worth reporting.
+            let _ = json::write(&report, std::io::BufWriter::new(std::io::stdout().lock()));
+        }
     }
     // Texts are read again for the report; a file edited meanwhile no longer matches the spans.
     for file in report.files.iter().filter(|f| f.changed()) {

@@ -9,7 +9,18 @@ struct JsonReport<'a> {
     version: u32,
     tool: Tool,
     summary: JsonSummary,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Listed<'a>,
+}
+
+/// The listed diagnostics, each converted as it is written: a run with a hundred thousand
+/// findings never holds all of them in their JSON form.
+struct Listed<'a>(&'a Report);
+
+impl Serialize for Listed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.listed().into_iter().map(|d| diagnostic(report, d)))
+    }
 }
 
 #[derive(Serialize)]
@@ -154,8 +165,9 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     }
 }
 
-/// Renders the report as pretty-printed JSON (one trailing newline).
-pub fn render(report: &Report) -> String {
+/// Writes the report as pretty-printed JSON (one trailing newline) to `out` as it goes: the
+/// whole text of a large report was the run's peak memory.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     let s = &report.summary;
     let doc = JsonReport {
         version: 1,
@@ -174,14 +186,18 @@ pub fn render(report: &Report) -> String {
             info: s.info,
             suppressed: s.suppressed,
         },
-        diagnostics: report
-            .listed()
-            .into_iter()
-            .map(|d| diagnostic(report, d))
-            .collect(),
+        diagnostics: Listed(report),
     };
-    let mut out =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// Renders the report as pretty-printed JSON (one trailing newline).
+pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    if let Err(e) = write(report, &mut out) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
