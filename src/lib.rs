@@ -350,6 +350,17 @@ fn lint_loaded(
     );
     // The objects are done with: free them before the report reads back the texts it shows.
     let files = inventory.into_files();
+    // Read back in parallel what the report shows; sorting would read the files one by one.
+    let shown: std::collections::HashSet<FileId> = applied
+        .diagnostics
+        .iter()
+        .chain(&applied.suppressed)
+        .flat_map(|d| std::iter::once(d.file).chain(d.related.iter().map(|r| r.file)))
+        .collect();
+    files
+        .par_iter()
+        .filter(|f| shown.contains(&f.id))
+        .for_each(SourceFile::prepare_for_report);
     let report = Report::new(
         files,
         counts,

@@ -116,6 +116,12 @@ impl SourceFile {
         Arc::clone(self.text.get_or_init(|| self.read_again()))
     }
 
+    /// Reads the text back (if released) and builds the line index, for a report that shows
+    /// this file; done for all such files at once, in parallel, before the report sorts.
+    pub fn prepare_for_report(&self) {
+        self.line_starts();
+    }
+
     /// Drops the text of a file read from disk (a no-op for other texts): it is read again
     /// when a report needs it.
     pub fn release_text(&mut self) {
