@@ -54,6 +54,8 @@ pub fn decode_document_with(
         document: doc.index,
         tree: &tree,
         default_namespace,
+        // Once per document, not per object: a `List` holds many.
+        plain: pool.is_some() && tree.is_plain(),
         pool: std::cell::RefCell::new(pool),
     };
     if tree.is_sequence(root) {
@@ -150,6 +152,8 @@ struct Cx<'a> {
     tree: &'a Arc<Tree>,
     default_namespace: &'a str,
     pool: std::cell::RefCell<Option<&'a mut RetainedPool>>,
+    /// True when the document's tree has no alias and no merge or repeated key.
+    plain: bool,
 }
 
 impl Cx<'_> {
@@ -247,7 +251,7 @@ impl Cx<'_> {
         }
         if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
             // Decoded and judged: from here on the object is only pointed into.
-            pool.add(self.tree, &mut object);
+            pool.add(self.tree, self.plain, &mut object);
         }
         out.objects.push(object);
     }

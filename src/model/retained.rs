@@ -240,10 +240,10 @@ impl Default for RetainedPool {
 
 impl RetainedPool {
     /// Copies the [`RETAINED`] fields of `obj` (in `tree`) into the pool and points `obj` at
-    /// them; an object whose tree has aliases or merge keys (one node reachable by several
-    /// paths) keeps that tree whole.
-    pub fn add(&mut self, tree: &Arc<Tree>, obj: &mut Object) {
-        if !tree.is_plain() {
+    /// them; an object whose tree is not `plain` ([`Tree::is_plain`]: aliases or merge keys,
+    /// one node reachable by several paths) keeps that tree whole.
+    pub fn add(&mut self, tree: &Arc<Tree>, plain: bool, obj: &mut Object) {
+        if !plain {
             obj.tree = Arc::clone(tree);
             return;
         }
@@ -264,23 +264,24 @@ impl RetainedPool {
     }
 }
 
-/// Copies `node` and the children the trie `states` still lead into.
+/// Copies `node` and the children the trie `states` still lead into; below a `**` step, every
+/// child, with the same states.
 fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) -> NodeId {
-    if trie.keeps_all(states) {
-        return copy_all(tree, node, out);
-    }
+    let all = trie.keeps_all(states);
     let mut next = Vec::new();
     match tree.node(node).map(|n| n.kind) {
         Some(NodeKind::Mapping { .. }) => {
             let mut pairs = Vec::new();
             for (k, v) in tree.entries(node) {
-                let Some(key) = tree.scalar(k) else { continue };
-                trie.over_key(states, &key.key(), &mut next);
-                if next.is_empty() {
-                    continue;
+                if !all {
+                    let Some(key) = tree.scalar(k) else { continue };
+                    trie.over_key(states, &key.key(), &mut next);
+                    if next.is_empty() {
+                        continue;
+                    }
                 }
                 let new_key = out.copy_leaf(tree, k);
-                let new_value = copy(tree, v, trie, &next, out);
+                let new_value = copy(tree, v, trie, if all { states } else { &next }, out);
                 pairs.push(new_key);
                 pairs.push(new_value);
             }
@@ -288,38 +289,16 @@ fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) 
         }
         Some(NodeKind::Sequence { .. }) => {
             // Only `*` leads into an item, and it leads into every item: indices stay the same.
-            trie.over_item(states, &mut next);
-            if next.is_empty() {
-                return out.copy_leaf(tree, node);
+            if !all {
+                trie.over_item(states, &mut next);
+                if next.is_empty() {
+                    return out.copy_leaf(tree, node);
+                }
             }
             let items: Vec<NodeId> = tree
                 .items(node)
                 .iter()
-                .map(|&item| copy(tree, item, trie, &next, out))
-                .collect();
-            out.push_collection(tree, node, &items)
-        }
-        _ => out.copy_leaf(tree, node),
-    }
-}
-
-fn copy_all(tree: &Tree, node: NodeId, out: &mut Tree) -> NodeId {
-    match tree.node(node).map(|n| n.kind) {
-        Some(NodeKind::Mapping { .. }) => {
-            let mut pairs = Vec::new();
-            for (k, v) in tree.entries(node) {
-                let new_key = out.copy_leaf(tree, k);
-                let new_value = copy_all(tree, v, out);
-                pairs.push(new_key);
-                pairs.push(new_value);
-            }
-            out.push_collection(tree, node, &pairs)
-        }
-        Some(NodeKind::Sequence { .. }) => {
-            let items: Vec<NodeId> = tree
-                .items(node)
-                .iter()
-                .map(|&item| copy_all(tree, item, out))
+                .map(|&item| copy(tree, item, trie, if all { states } else { &next }, out))
                 .collect();
             out.push_collection(tree, node, &items)
         }

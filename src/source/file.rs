@@ -67,11 +67,11 @@ pub struct SourceFile {
 
 /// Where a file's text was read from, and what it looked like then.
 #[derive(Debug, Clone)]
-pub struct Reread {
-    pub path: PathBuf,
+struct Reread {
+    path: PathBuf,
     /// The file's length and modification time when it was read.
-    pub len: u64,
-    pub modified: Option<SystemTime>,
+    len: u64,
+    modified: Option<SystemTime>,
     /// Length of the text (BOM removed) that was linted.
     text_len: usize,
 }

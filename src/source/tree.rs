@@ -335,13 +335,6 @@ impl Tree {
         self.strings.shrink_to_fit();
     }
 
-    /// Bytes the tree holds on the heap (its text excluded).
-    pub fn heap_bytes(&self) -> usize {
-        self.nodes.capacity() * std::mem::size_of::<Node>()
-            + self.children.capacity() * std::mem::size_of::<NodeId>()
-            + self.strings.capacity()
-    }
-
     fn push_node(&mut self, node: Node) -> NodeId {
         let id = to_u32(self.nodes.len());
         self.nodes.push(node);
