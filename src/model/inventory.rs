@@ -76,21 +76,21 @@ impl Inventory {
         for (i, obj) in objects.iter_mut().enumerate() {
             obj.id = crate::source::file::to_u32(i);
         }
-        let k = inv.keys.clone();
+        let k = &inv.keys;
         for obj in &objects {
             let ns = obj.namespace.as_deref().unwrap_or_default();
-            push(&mut inv.by_kind, key(&k, &[ns, &obj.kind]), obj.id);
+            push(&mut inv.by_kind, key(k, &[ns, &obj.kind]), obj.id);
             if let Some(name) = &obj.name {
-                push(&mut inv.by_name, key(&k, &[ns, &obj.kind, name]), obj.id);
+                push(&mut inv.by_name, key(k, &[ns, &obj.kind, name]), obj.id);
             }
             if let Some(t) = pod_template(obj) {
-                push(&mut inv.templates, key(&k, &[ns]), obj.id);
+                push(&mut inv.templates, key(k, &[ns]), obj.id);
                 for (l, v) in t.labels.into_iter().flatten() {
-                    push(&mut inv.label_index, key(&k, &[ns, l, v]), obj.id);
+                    push(&mut inv.label_index, key(k, &[ns, l, v]), obj.id);
                 }
             }
             if let Some((kind, name)) = hpa_target(obj) {
-                push(&mut inv.hpas, key(&k, &[ns, kind, name]), obj.id);
+                push(&mut inv.hpas, key(k, &[ns, kind, name]), obj.id);
             }
         }
         inv.objects = objects;
