@@ -112,6 +112,8 @@ impl Report {
     /// Sorted in place through a key per diagnostic: a keyed copy of every diagnostic doubled
     /// the run's peak memory at the very end.
     fn sorted(&self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        // Both sorts are stable: findings with equal keys stay in message order.
+        diagnostics.sort_by(|a, b| a.message.cmp(&b.message));
         diagnostics.sort_by_cached_key(|d| {
             let p = self.place(d.file, d.span);
             (
@@ -123,25 +125,6 @@ impl Report {
                 d.span.end,
             )
         });
-        // Equal keys are rare (two findings of one rule on one span): order them by message.
-        let mut start = 0;
-        while start < diagnostics.len() {
-            let same = |a: &Diagnostic, b: &Diagnostic| {
-                (a.file, a.span, a.rule) == (b.file, b.span, b.rule)
-            };
-            let mut end = start + 1;
-            while diagnostics
-                .get(start)
-                .zip(diagnostics.get(end))
-                .is_some_and(|(a, b)| same(a, b))
-            {
-                end += 1;
-            }
-            if let Some(run) = diagnostics.get_mut(start..end) {
-                run.sort_by(|a, b| a.message.cmp(&b.message));
-            }
-            start = end;
-        }
         diagnostics.dedup();
         diagnostics
     }
