@@ -181,7 +181,6 @@ impl Inventory {
         let written: Labels = selector
             .iter()
             .filter(|(k, _)| runtime_label_kinds(k).is_none())
-            .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let base = if written.is_empty() {
             Selector::Everything

@@ -27,7 +27,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                 return None;
             };
             let service = s.metadata.labels.as_ref()?.get(SERVICE_NAME_LABEL)?;
-            Some((o.namespace.as_deref().unwrap_or_default(), service.as_str()))
+            Some((o.namespace.as_deref().unwrap_or_default(), service))
         })
         .collect();
     let operated = inv.custom_resources();

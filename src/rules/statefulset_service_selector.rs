@@ -24,7 +24,7 @@ fn pod_labels(set: &Object, template: Option<&Labels>, wanted: &Labels) -> Label
     let mut labels = template.cloned().unwrap_or_default();
     let is_ordinal = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     for (k, v) in wanted {
-        let possible = match k.as_str() {
+        let possible = match k {
             "statefulset.kubernetes.io/pod-name" => v
                 .strip_prefix(set.name())
                 .and_then(|r| r.strip_prefix('-'))
@@ -34,7 +34,7 @@ fn pod_labels(set: &Object, template: Option<&Labels>, wanted: &Labels) -> Label
             _ => false,
         };
         if possible {
-            labels.insert(k.clone(), v.clone());
+            labels.insert(k.to_string(), v.to_string());
         }
     }
     labels
