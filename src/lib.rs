@@ -339,7 +339,7 @@ fn lint_loaded(
         diagnostics.extend(r.diagnostics);
     }
     let inventory = Inventory::new(files, objects, options.namespace.clone());
-    diagnostics.extend(run_rules(&inventory));
+    run_rules_into(&inventory, &mut diagnostics);
     let applied = report::suppress::apply(
         &inventory,
         diagnostics,
@@ -374,6 +374,14 @@ fn lint_loaded(
 
 /// Runs every rule over the inventory, in parallel.
 pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    run_rules_into(inv, &mut out);
+    out
+}
+
+/// As [`run_rules`], appending to `out`. Each worker's findings are moved into `out` once, sized
+/// to all of them: collecting and then extending held two or three copies of every finding.
+fn run_rules_into(inv: &Inventory, out: &mut Vec<Diagnostic>) {
     let object_checks: Vec<_> = rules::ALL
         .iter()
         .filter_map(|r| match r.check {
@@ -388,21 +396,26 @@ pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
             _ => None,
         })
         .collect();
-    let mut out: Vec<Diagnostic> = inv
+    let mut found: Vec<Vec<Diagnostic>> = inv
         .objects
-        .par_iter()
-        .flat_map_iter(|obj| {
+        .par_chunks(256)
+        .map(|chunk| {
             let mut found = Vec::new();
-            for check in &object_checks {
-                check(inv, obj, &mut found);
+            for obj in chunk {
+                for check in &object_checks {
+                    check(inv, obj, &mut found);
+                }
             }
             found
         })
         .collect();
-    out.par_extend(inventory_checks.par_iter().flat_map_iter(|check| {
+    found.par_extend(inventory_checks.par_iter().map(|check| {
         let mut found = Vec::new();
         check(inv, &mut found);
         found
     }));
-    out
+    out.reserve_exact(found.iter().map(Vec::len).sum());
+    for part in found {
+        out.extend(part);
+    }
 }

@@ -77,7 +77,7 @@ impl fmt::Display for FieldPath {
 }
 
 /// A place in a file that a diagnostic points at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Location {
     pub file: FileId,
     pub span: Span,

@@ -220,7 +220,7 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
         message,
         code: Some(d.rule.to_string()),
         severity,
-        help: d.help.clone(),
+        help: d.help.as_deref().map(str::to_string),
         source: source_of(lines, &place),
         labels,
         related,

@@ -150,23 +150,23 @@ pub fn apply(
     }
     let mut entry_used = vec![false; policy.entries.len()];
     let mut out = Applied::default();
-    // Nearly every diagnostic passes: room for all at once, not a doubling Vec at the peak.
-    out.diagnostics.reserve_exact(diagnostics.len());
-    for mut d in diagnostics {
+    // Filtered in place: every finding is held at this point, and a second array of them
+    // was the run's peak.
+    let mut diagnostics = diagnostics;
+    diagnostics.retain_mut(|d| {
         if !is_checked(d.file) {
-            continue;
+            return false;
         }
         // A rule id missing from the registry can't be configured: it reports as written.
         if rules::by_id(d.rule).is_some() {
             let Some(severity) = policy.level(d.rule) else {
-                continue;
+                return false;
             };
             d.severity = severity;
         }
         let engine = rules::by_id(d.rule).is_some_and(|r| r.is_engine());
         if engine {
-            out.diagnostics.push(d);
-            continue;
+            return true;
         }
         let object = d.object.as_ref().and_then(|o| {
             by_document
@@ -180,7 +180,7 @@ pub fn apply(
         });
         let mut found: Option<Suppression> = None;
         for (i, e) in policy.entries.iter().enumerate() {
-            if entry_matches(inv, e, &d, object, blocks.get(d.file as usize)) {
+            if entry_matches(inv, e, d, object, blocks.get(d.file as usize)) {
                 if let Some(used) = entry_used.get_mut(i) {
                     *used = true;
                 }
@@ -223,11 +223,14 @@ pub fn apply(
         match found {
             Some(s) => {
                 d.suppressed = Some(s);
-                out.suppressed.push(d);
+                out.suppressed
+                    .push(std::mem::replace(d, Diagnostic::placeholder()));
+                false
             }
-            None => out.diagnostics.push(d),
+            None => true,
         }
-    }
+    });
+    out.diagnostics = diagnostics;
     for w in written.into_iter().filter(|w| !w.used) {
         if let Some(d) = feedback(inv, &w, policy) {
             out.diagnostics.push(d);
