@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
+use smol_str::SmolStr;
 
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
 use super::location::{resolve_path, FieldPath, Location};
@@ -206,7 +207,7 @@ impl Cx<'_> {
             metadata
                 .and_then(|m| tree.get(m, key))
                 .and_then(|(_, v)| tree.scalar(v))
-                .map(|s| s.text.to_string())
+                .map(|s| SmolStr::new(s.text))
                 .filter(|s| !s.is_empty())
         };
         let name = meta_str("name");
@@ -214,14 +215,14 @@ impl Cx<'_> {
         let namespace = if is_cluster_scoped(&group, &kind) {
             None
         } else {
-            Some(meta_str("namespace").unwrap_or_else(|| self.default_namespace.to_string()))
+            Some(meta_str("namespace").unwrap_or_else(|| SmolStr::new(self.default_namespace)))
         };
         let mut object = Object {
             id: 0,
             file: self.file,
             document: self.document,
-            api_version,
-            kind,
+            api_version: api_version.into(),
+            kind: kind.into(),
             name,
             namespace,
             typed: Typed::Unknown,

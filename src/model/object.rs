@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use smol_str::SmolStr;
+
 use super::location::{resolve_path, FieldPath, Location};
 use super::view::{self, ObjectMeta};
 use crate::source::tree::ScalarStyle;
@@ -70,12 +72,14 @@ pub struct Object {
     pub file: FileId,
     /// 0-based index of the YAML document in its file.
     pub document: u32,
-    pub api_version: String,
-    pub kind: String,
+    // Identity strings are inline up to 23 bytes (no allocation: most kinds, versions,
+    // namespaces and names), shared when longer: a finding's `ObjectRef` copies them.
+    pub api_version: SmolStr,
+    pub kind: SmolStr,
     /// `metadata.name` (absent when the manifest uses `generateName` or forgets it).
-    pub name: Option<String>,
+    pub name: Option<SmolStr>,
     /// The effective namespace (the default namespace when unset); `None` for cluster-scoped kinds.
-    pub namespace: Option<String>,
+    pub namespace: Option<SmolStr>,
     pub typed: Typed,
     /// True for a controller whose `spec.selector` is not written (decoded as empty).
     pub selector_absent: bool,

@@ -448,7 +448,10 @@ mod tests {
         assert_eq!(set.get("a"), None);
         assert_eq!(set.get("zz"), None);
         assert_eq!(set.len(), 4);
-        assert_eq!(format!("{set:?}"), r#"{"": "x", "a/b": "ü-1", "z": "", "é": ""}"#);
+        assert_eq!(
+            format!("{set:?}"),
+            r#"{"": "x", "a/b": "ü-1", "z": "", "é": ""}"#
+        );
         assert!(Labels::new().iter().next().is_none());
         assert_eq!(Labels::new().get(""), None);
     }

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use smol_str::SmolStr;
+
 use crate::model::{Location, Object};
 use crate::source::{FileId, Span};
 
@@ -34,10 +36,10 @@ impl fmt::Display for Severity {
 /// Which object a diagnostic is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ObjectRef {
-    pub api_version: String,
-    pub kind: String,
-    pub namespace: Option<String>,
-    pub name: Option<String>,
+    pub api_version: SmolStr,
+    pub kind: SmolStr,
+    pub namespace: Option<SmolStr>,
+    pub name: Option<SmolStr>,
     pub document: u32,
 }
 

@@ -57,8 +57,8 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
 /// True when an env value, command or argument of `c` holds `number` as a whole number.
 fn is_told(c: &Container, number: &str) -> bool {
     let env = c.env.iter().flatten().filter_map(|e| e.value.as_deref());
-    let cmd = c.command.iter().flatten().map(String::as_str);
-    let args = c.args.iter().flatten().map(String::as_str);
+    let cmd = c.command.iter().flatten().map(smol_str::SmolStr::as_str);
+    let args = c.args.iter().flatten().map(smol_str::SmolStr::as_str);
     env.chain(cmd)
         .chain(args)
         .any(|s| contains_number(s, number))

@@ -1,6 +1,5 @@
 //! `service-target-port`: a Service's named targetPort that the selected Pods do not declare.
 
-use k8s_openapi::api::core::v1::ContainerPort;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Check, Pattern, Rule};
@@ -64,7 +63,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             };
             let Some(pod) = template.spec else { continue };
             // Endpoints resolve a named port over the app containers and the native sidecars.
-            let declared: Vec<&ContainerPort> = pod
+            let declared: Vec<&crate::model::view::ContainerPort> = pod
                 .containers
                 .iter()
                 .chain(

@@ -2,6 +2,7 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as k;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelectorRequirement, OwnerReference};
+use smol_str::SmolStr;
 
 use crate::model::selector::Labels;
 
@@ -9,7 +10,7 @@ use crate::model::selector::Labels;
 /// never read from the typed view).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ObjectMeta {
-    pub name: Option<String>,
+    pub name: Option<SmolStr>,
     pub labels: Option<Labels>,
     pub owner_references: Option<Vec<OwnerReference>>,
 }
@@ -17,7 +18,7 @@ pub struct ObjectMeta {
 impl From<k::ObjectMeta> for ObjectMeta {
     fn from(m: k::ObjectMeta) -> Self {
         ObjectMeta {
-            name: m.name,
+            name: m.name.map(Into::into),
             labels: m.labels.map(Labels::from),
             owner_references: m.owner_references,
         }

@@ -2,9 +2,10 @@
 
 use k8s_openapi::api::core::v1 as k;
 use k8s_openapi::api::core::v1::{
-    ContainerPort, DownwardAPIProjection, DownwardAPIVolumeSource, ObjectFieldSelector,
+    DownwardAPIProjection, DownwardAPIVolumeSource, ObjectFieldSelector,
     PersistentVolumeClaimVolumeSource, ResourceFieldSelector,
 };
+use smol_str::SmolStr;
 
 use super::{list, opt_list, ObjectMeta};
 
@@ -66,11 +67,11 @@ impl From<k::PodSpec> for PodSpec {
 /// has.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Container {
-    pub args: Option<Vec<String>>,
-    pub command: Option<Vec<String>>,
+    pub args: Option<Vec<SmolStr>>,
+    pub command: Option<Vec<SmolStr>>,
     pub env: Option<Vec<EnvVar>>,
     pub liveness_probe: Option<Probe>,
-    pub name: String,
+    pub name: SmolStr,
     pub ports: Option<Vec<ContainerPort>>,
     pub readiness_probe: Option<Probe>,
     pub restart_policy: Option<String>,
@@ -79,14 +80,33 @@ pub struct Container {
 impl From<k::Container> for Container {
     fn from(c: k::Container) -> Self {
         Container {
-            args: c.args,
-            command: c.command,
+            args: opt_list(c.args),
+            command: opt_list(c.command),
             env: opt_list(c.env),
             liveness_probe: c.liveness_probe.map(Into::into),
-            name: c.name,
-            ports: c.ports,
+            name: c.name.into(),
+            ports: opt_list(c.ports),
             readiness_probe: c.readiness_probe.map(Into::into),
             restart_policy: c.restart_policy,
+        }
+    }
+}
+
+/// A port a container declares: its number, and the name and protocol a Service's
+/// `targetPort` is matched against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContainerPort {
+    pub container_port: i32,
+    pub name: Option<SmolStr>,
+    pub protocol: Option<SmolStr>,
+}
+
+impl From<k::ContainerPort> for ContainerPort {
+    fn from(p: k::ContainerPort) -> Self {
+        ContainerPort {
+            container_port: p.container_port,
+            name: p.name.map(Into::into),
+            protocol: p.protocol.map(Into::into),
         }
     }
 }
@@ -104,8 +124,8 @@ impl From<k::Probe> for Probe {
 /// An environment variable: its literal value, or the downward API field it reads.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EnvVar {
-    pub name: String,
-    pub value: Option<String>,
+    pub name: SmolStr,
+    pub value: Option<SmolStr>,
     /// Boxed: rare, and three times the size of the rest of the variable.
     pub value_from: Option<Box<EnvVarSource>>,
 }
@@ -113,8 +133,8 @@ pub struct EnvVar {
 impl From<k::EnvVar> for EnvVar {
     fn from(e: k::EnvVar) -> Self {
         EnvVar {
-            name: e.name,
-            value: e.value,
+            name: e.name.into(),
+            value: e.value.map(Into::into),
             value_from: e.value_from.map(|v| Box::new(v.into())),
         }
     }
@@ -141,7 +161,7 @@ impl From<k::EnvVarSource> for EnvVarSource {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Volume {
     pub downward_api: Option<DownwardAPIVolumeSource>,
-    pub name: String,
+    pub name: SmolStr,
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
     pub projected: Option<ProjectedVolumeSource>,
 }
@@ -150,7 +170,7 @@ impl From<k::Volume> for Volume {
     fn from(v: k::Volume) -> Self {
         Volume {
             downward_api: v.downward_api,
-            name: v.name,
+            name: v.name.into(),
             persistent_volume_claim: v.persistent_volume_claim,
             projected: v.projected.map(Into::into),
         }
