@@ -704,7 +704,7 @@ spec:
             return None;
         }
         let resolved = tree.resolve(id);
-        Some(match tree.node(resolved)?.kind {
+        Some(match tree.kind(resolved)? {
             NodeKind::Scalar { .. } => {
                 let s = tree.scalar(resolved)?;
                 match resolve(s.text, s.style, s.tag) {

@@ -269,7 +269,7 @@ impl RetainedPool {
 fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) -> NodeId {
     let all = trie.keeps_all(states);
     let mut next = Vec::new();
-    match tree.node(node).map(|n| n.kind) {
+    match tree.kind(node) {
         Some(NodeKind::Mapping { .. }) => {
             let mut pairs = Vec::new();
             for (k, v) in tree.entries(node) {

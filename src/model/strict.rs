@@ -212,7 +212,7 @@ fn check(tree: &Tree, id: NodeId, depth: usize) -> Result<(), JsonError> {
         return Err(too_deep(id));
     }
     let resolved = tree.resolve(id);
-    match tree.node(resolved).map(|n| n.kind) {
+    match tree.kind(resolved) {
         Some(NodeKind::Scalar { .. }) => match tree.scalar(resolved) {
             Some(s) if !representable(resolve(s.text, s.style, s.tag)) => {
                 Err(not_a_number(id, s.text))
@@ -453,7 +453,7 @@ impl<'a, 's> Strict<'a, 's> {
         match self.src {
             Src::Node => {
                 let id = self.cx.tree.resolve(self.node);
-                match self.cx.tree.node(id).map(|n| n.kind) {
+                match self.cx.tree.kind(id) {
                     Some(NodeKind::Mapping { .. }) => Some(id),
                     _ => None,
                 }
@@ -575,7 +575,7 @@ impl<'a, 's> Strict<'a, 's> {
             Src::Node => {
                 let tree = self.cx.tree;
                 let id = tree.resolve(self.node);
-                match tree.node(id).map(|n| n.kind) {
+                match tree.kind(id) {
                     Some(NodeKind::Scalar { .. }) => {
                         tree.scalar(id).map_or(Unexpected::Unit, |s| {
                             unexpected(resolve(s.text, s.style, s.tag))
@@ -854,7 +854,7 @@ impl<'de> Deserializer<'de> for Strict<'de, '_> {
             Src::Node => {
                 let tree = self.cx.tree;
                 let id = tree.resolve(self.node);
-                match tree.node(id).map(|n| n.kind) {
+                match tree.kind(id) {
                     Some(NodeKind::Scalar { .. }) => match tree.scalar(id) {
                         Some(s) => self.visit_resolved(resolve(s.text, s.style, s.tag), visitor),
                         None => visitor.visit_unit(),
@@ -889,7 +889,7 @@ impl<'de> Deserializer<'de> for Strict<'de, '_> {
             Src::Node => {
                 let tree = self.cx.tree;
                 let id = tree.resolve(self.node);
-                match tree.node(id).map(|n| n.kind) {
+                match tree.kind(id) {
                     Some(NodeKind::Scalar { .. }) => match tree.scalar(id) {
                         Some(s) => match resolve(s.text, s.style, s.tag) {
                             Resolved::Null => visitor.visit_none(),

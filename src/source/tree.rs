@@ -41,24 +41,168 @@ impl From<saphyr_parser::ScalarStyle> for ScalarStyle {
     }
 }
 
-/// One node: where it is and what it holds.
-#[derive(Debug, Clone)]
+/// One node: where it is and what it holds, packed into 16 bytes (retained trees hold a few
+/// dozen nodes per object, for every object of a run). Read it through [`Tree::kind`].
+#[derive(Debug, Clone, Copy)]
 pub struct Node {
     pub span: Span,
-    pub kind: NodeKind,
+    /// The scalar's text start, the collection's first child slot, or the alias target.
+    data: u32,
+    /// Kind, style, tag, where the text is, `simple`, and the length (see the `META_` masks).
+    meta: u32,
 }
 
-/// The node variants; collections index into the tree's shared child list.
-#[derive(Debug, Clone, Copy)]
+const META_KIND: u32 = 0b11;
+const META_STYLE_SHIFT: u32 = 2;
+const META_TAG_SHIFT: u32 = 5;
+const META_AT_SHIFT: u32 = 8;
+const META_SIMPLE: u32 = 1 << 10;
+const META_LEN_SHIFT: u32 = 11;
+/// A length that does not fit the remaining 21 bits is kept in the tree's `long` list.
+const META_LONG: u32 = u32::MAX >> META_LEN_SHIFT;
+
+/// Where a scalar's text is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextAt {
+    /// `source[text_start..][..text_len]`: written as is.
+    Source,
+    /// The same range of the tree's own `strings` (escapes, folding, multi-line plain scalars,
+    /// copied scalars).
+    Strings,
+    /// `COMMON_TEXTS[text_start]`: a copied scalar that is one of the usual keys.
+    Common,
+}
+
+/// Keys nearly every object writes, sorted: a retained tree points at these rather than
+/// copying their text, which was most of its strings.
+const COMMON_TEXTS: &[&str] = &[
+    "annotations",
+    "apiVersion",
+    "backend",
+    "claimName",
+    "clusterIP",
+    "containerName",
+    "containers",
+    "defaultBackend",
+    "downwardAPI",
+    "env",
+    "fieldPath",
+    "fieldRef",
+    "host",
+    "http",
+    "initContainers",
+    "items",
+    "jobTemplate",
+    "kind",
+    "labels",
+    "matchExpressions",
+    "matchLabels",
+    "maxUnavailable",
+    "metadata",
+    "minAvailable",
+    "name",
+    "namespace",
+    "number",
+    "path",
+    "pathType",
+    "paths",
+    "persistentVolumeClaim",
+    "port",
+    "ports",
+    "projected",
+    "protocol",
+    "replicas",
+    "resource",
+    "resourceFieldRef",
+    "restartPolicy",
+    "rules",
+    "schedule",
+    "selector",
+    "service",
+    "serviceAccountName",
+    "serviceName",
+    "sources",
+    "spec",
+    "strategy",
+    "targetPort",
+    "template",
+    "type",
+    "valueFrom",
+    "volumeClaimTemplates",
+    "volumes",
+];
+
+fn style_bits(style: ScalarStyle) -> u32 {
+    match style {
+        ScalarStyle::Plain => 0,
+        ScalarStyle::SingleQuoted => 1,
+        ScalarStyle::DoubleQuoted => 2,
+        ScalarStyle::Literal => 3,
+        ScalarStyle::Folded => 4,
+    }
+}
+
+fn style_of(bits: u32) -> ScalarStyle {
+    match bits & 0b111 {
+        1 => ScalarStyle::SingleQuoted,
+        2 => ScalarStyle::DoubleQuoted,
+        3 => ScalarStyle::Literal,
+        4 => ScalarStyle::Folded,
+        _ => ScalarStyle::Plain,
+    }
+}
+
+fn tag_bits(tag: ScalarTag) -> u32 {
+    match tag {
+        ScalarTag::None => 0,
+        ScalarTag::Str => 1,
+        ScalarTag::Int => 2,
+        ScalarTag::Float => 3,
+        ScalarTag::Bool => 4,
+        ScalarTag::Null => 5,
+        ScalarTag::Other => 6,
+    }
+}
+
+fn tag_of(bits: u32) -> ScalarTag {
+    match bits & 0b111 {
+        1 => ScalarTag::Str,
+        2 => ScalarTag::Int,
+        3 => ScalarTag::Float,
+        4 => ScalarTag::Bool,
+        5 => ScalarTag::Null,
+        6 => ScalarTag::Other,
+        _ => ScalarTag::None,
+    }
+}
+
+fn at_bits(at: TextAt) -> u32 {
+    match at {
+        TextAt::Source => 0,
+        TextAt::Strings => 1,
+        TextAt::Common => 2,
+    }
+}
+
+fn at_of(bits: u32) -> TextAt {
+    match bits & 0b11 {
+        0 => TextAt::Source,
+        2 => TextAt::Common,
+        _ => TextAt::Strings,
+    }
+}
+
+/// The node variants, as [`Tree::kind`] unpacks them; collections index into the tree's shared
+/// child list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeKind {
-    /// The text is `source[text_start..][..text_len]` when `in_source` (written as is), else
-    /// the same range of the tree's own `strings` (escapes, folding, multi-line plain scalars).
+    /// The text is `text_len` bytes from `text_start` of the place `text_at` names.
     Scalar {
         text_start: u32,
         text_len: u32,
         style: ScalarStyle,
         tag: ScalarTag,
-        in_source: bool,
+        text_at: TextAt,
     },
     /// Items are `children[start..start + len]`.
     Sequence {
@@ -81,6 +225,8 @@ pub enum NodeKind {
 #[derive(Debug, Default)]
 pub struct Tree {
     nodes: Vec<Node>,
+    /// Lengths over 21 bits, by node id (ascending): a multi-megabyte scalar, say.
+    long: Vec<(NodeId, u32)>,
     children: Vec<NodeId>,
     /// Scalar texts that differ from their source text.
     strings: String,
@@ -110,10 +256,40 @@ impl Tree {
         self.nodes.get(id as usize)
     }
 
+    /// What node `id` is and holds.
+    pub fn kind(&self, id: NodeId) -> Option<NodeKind> {
+        let n = self.nodes.get(id as usize)?;
+        let len = match n.meta >> META_LEN_SHIFT {
+            META_LONG => self
+                .long
+                .binary_search_by_key(&id, |&(node, _)| node)
+                .ok()
+                .and_then(|i| self.long.get(i))
+                .map_or(0, |&(_, len)| len),
+            len => len,
+        };
+        Some(match n.meta & META_KIND {
+            0 => NodeKind::Scalar {
+                text_start: n.data,
+                text_len: len,
+                style: style_of(n.meta >> META_STYLE_SHIFT),
+                tag: tag_of(n.meta >> META_TAG_SHIFT),
+                text_at: at_of(n.meta >> META_AT_SHIFT),
+            },
+            1 => NodeKind::Sequence { start: n.data, len },
+            2 => NodeKind::Mapping {
+                start: n.data,
+                len,
+                simple: n.meta & META_SIMPLE != 0,
+            },
+            _ => NodeKind::Alias { target: n.data },
+        })
+    }
+
     /// Follows aliases to the node they stand for (bounded: anchors precede their aliases).
     pub fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..64 {
-            match self.node(id).map(|n| n.kind) {
+            match self.kind(id) {
                 Some(NodeKind::Alias { target }) => id = target,
                 _ => return id,
             }
@@ -128,20 +304,20 @@ impl Tree {
 
     /// The scalar at `id` (after aliases), if it is one.
     pub fn scalar(&self, id: NodeId) -> Option<Scalar<'_>> {
-        match self.node(self.resolve(id))?.kind {
+        match self.kind(self.resolve(id))? {
             NodeKind::Scalar {
                 text_start,
                 text_len,
                 style,
                 tag,
-                in_source,
+                text_at,
             } => {
                 let start = text_start as usize;
                 let range = start..start + text_len as usize;
-                let text = if in_source {
-                    self.source.as_deref()?.get(range)?
-                } else {
-                    self.strings.get(range)?
+                let text = match text_at {
+                    TextAt::Source => self.source.as_deref()?.get(range)?,
+                    TextAt::Strings => self.strings.get(range)?,
+                    TextAt::Common => COMMON_TEXTS.get(start)?,
                 };
                 Some(Scalar { text, style, tag })
             }
@@ -151,23 +327,17 @@ impl Tree {
 
     /// True when `id` (after aliases) is a mapping.
     pub fn is_mapping(&self, id: NodeId) -> bool {
-        matches!(
-            self.node(self.resolve(id)).map(|n| n.kind),
-            Some(NodeKind::Mapping { .. })
-        )
+        matches!(self.kind(self.resolve(id)), Some(NodeKind::Mapping { .. }))
     }
 
     /// True when `id` (after aliases) is a sequence.
     pub fn is_sequence(&self, id: NodeId) -> bool {
-        matches!(
-            self.node(self.resolve(id)).map(|n| n.kind),
-            Some(NodeKind::Sequence { .. })
-        )
+        matches!(self.kind(self.resolve(id)), Some(NodeKind::Sequence { .. }))
     }
 
     /// The written key/value pairs of a mapping (after aliases); empty for other nodes.
     pub fn entries(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        let (start, len) = match self.node(self.resolve(id)).map(|n| n.kind) {
+        let (start, len) = match self.kind(self.resolve(id)) {
             Some(NodeKind::Mapping { start, len, .. }) => (start as usize, len as usize),
             _ => (0, 0),
         };
@@ -180,7 +350,7 @@ impl Tree {
 
     /// The items of a sequence (after aliases); empty for other nodes.
     pub fn items(&self, id: NodeId) -> &[NodeId] {
-        match self.node(self.resolve(id)).map(|n| n.kind) {
+        match self.kind(self.resolve(id)) {
             Some(NodeKind::Sequence { start, len }) => self
                 .children
                 .get(start as usize..(start + len) as usize)
@@ -193,7 +363,7 @@ impl Tree {
     /// written pairs are exactly what kubectl reads.
     pub fn is_simple_mapping(&self, id: NodeId) -> bool {
         matches!(
-            self.node(self.resolve(id)).map(|n| n.kind),
+            self.kind(self.resolve(id)),
             Some(NodeKind::Mapping { simple: true, .. })
         )
     }
@@ -250,11 +420,10 @@ impl Tree {
     /// True when no alias and no merge or repeated key is written: every node has one path
     /// from the root, so a copy of some of its nodes reads the same at those paths.
     pub fn is_plain(&self) -> bool {
-        self.nodes.iter().all(|n| {
-            !matches!(
-                n.kind,
-                NodeKind::Alias { .. } | NodeKind::Mapping { simple: false, .. }
-            )
+        self.nodes.iter().all(|n| match n.meta & META_KIND {
+            2 => n.meta & META_SIMPLE != 0,
+            3 => false,
+            _ => true,
         })
     }
 
@@ -262,42 +431,40 @@ impl Tree {
     /// tree's own strings, so the copy does not keep the file's text alive), a collection as an
     /// empty one with its span.
     pub fn copy_leaf(&mut self, from: &Tree, id: NodeId) -> NodeId {
-        let Some(node) = from.node(id) else {
-            return self.push_node(Node {
-                span: Span::default(),
-                kind: NodeKind::Sequence { start: 0, len: 0 },
-            });
-        };
-        let kind = match node.kind {
-            NodeKind::Scalar {
+        let span = from.span(id);
+        let kind = match from.kind(id) {
+            Some(NodeKind::Scalar {
                 text_len,
                 style,
                 tag,
                 ..
-            } => {
-                let start = to_u32(self.strings.len());
+            }) => {
                 let text = from.scalar(id).map_or("", |s| s.text);
-                self.strings.push_str(text);
+                let (text_start, text_at) = match COMMON_TEXTS.binary_search(&text) {
+                    Ok(i) => (to_u32(i), TextAt::Common),
+                    Err(_) => {
+                        let start = to_u32(self.strings.len());
+                        self.strings.push_str(text);
+                        (start, TextAt::Strings)
+                    }
+                };
                 NodeKind::Scalar {
-                    text_start: start,
+                    text_start,
                     text_len,
                     style,
                     tag,
-                    in_source: false,
+                    text_at,
                 }
             }
-            kind @ NodeKind::Alias { .. } => kind,
-            NodeKind::Sequence { .. } => NodeKind::Sequence { start: 0, len: 0 },
-            NodeKind::Mapping { simple, .. } => NodeKind::Mapping {
+            Some(kind @ NodeKind::Alias { .. }) => kind,
+            Some(NodeKind::Mapping { simple, .. }) => NodeKind::Mapping {
                 start: 0,
                 len: 0,
                 simple,
             },
+            Some(NodeKind::Sequence { .. }) | None => NodeKind::Sequence { start: 0, len: 0 },
         };
-        self.push_node(Node {
-            span: node.span,
-            kind,
-        })
+        self.push_node(span, kind)
     }
 
     /// Adds a sequence (`items`) or a mapping (`items` are key, value, key, value…) with the
@@ -305,39 +472,62 @@ impl Tree {
     pub fn push_collection(&mut self, from: &Tree, like: NodeId, items: &[NodeId]) -> NodeId {
         let start = to_u32(self.children.len());
         self.children.extend_from_slice(items);
-        let (span, kind) = match from.node(like) {
-            Some(Node {
-                span,
-                kind: NodeKind::Mapping { simple, .. },
-            }) => (
-                *span,
-                NodeKind::Mapping {
-                    start,
-                    len: to_u32(items.len() / 2),
-                    simple: *simple,
-                },
-            ),
-            other => (
-                other.map(|n| n.span).unwrap_or_default(),
-                NodeKind::Sequence {
-                    start,
-                    len: to_u32(items.len()),
-                },
-            ),
+        let kind = match from.kind(like) {
+            Some(NodeKind::Mapping { simple, .. }) => NodeKind::Mapping {
+                start,
+                len: to_u32(items.len() / 2),
+                simple,
+            },
+            _ => NodeKind::Sequence {
+                start,
+                len: to_u32(items.len()),
+            },
         };
-        self.push_node(Node { span, kind })
+        self.push_node(from.span(like), kind)
     }
 
     /// Releases the spare room of a tree that is done growing.
     pub fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
+        self.long.shrink_to_fit();
         self.children.shrink_to_fit();
         self.strings.shrink_to_fit();
     }
 
-    fn push_node(&mut self, node: Node) -> NodeId {
+    /// Adds a node, packing `kind` into it.
+    fn push_node(&mut self, span: Span, kind: NodeKind) -> NodeId {
         let id = to_u32(self.nodes.len());
-        self.nodes.push(node);
+        let (data, bits, len) = match kind {
+            NodeKind::Scalar {
+                text_start,
+                text_len,
+                style,
+                tag,
+                text_at,
+            } => (
+                text_start,
+                (style_bits(style) << META_STYLE_SHIFT)
+                    | (tag_bits(tag) << META_TAG_SHIFT)
+                    | (at_bits(text_at) << META_AT_SHIFT),
+                text_len,
+            ),
+            NodeKind::Sequence { start, len } => (start, 1, len),
+            NodeKind::Mapping { start, len, simple } => {
+                (start, 2 | if simple { META_SIMPLE } else { 0 }, len)
+            }
+            NodeKind::Alias { target } => (target, 3, 0),
+        };
+        let stored = if len >= META_LONG {
+            self.long.push((id, len));
+            META_LONG
+        } else {
+            len
+        };
+        self.nodes.push(Node {
+            span,
+            data,
+            meta: bits | (stored << META_LEN_SHIFT),
+        });
         id
     }
 }
@@ -424,6 +614,7 @@ impl DocumentBuilder {
     /// vectors grow once rather than once per document.
     fn reset(&mut self) {
         self.tree.nodes.clear();
+        self.tree.long.clear();
         self.tree.children.clear();
         self.tree.strings.clear();
         self.sizes.clear();
@@ -436,9 +627,8 @@ impl DocumentBuilder {
         self.poisoned = false;
     }
 
-    fn push(&mut self, node: Node, size: u64, anchor: usize) {
-        let id = to_u32(self.tree.nodes.len());
-        self.tree.nodes.push(node);
+    fn push(&mut self, span: Span, kind: NodeKind, size: u64, anchor: usize) {
+        let id = self.tree.push_node(span, kind);
         self.sizes.push(size);
         if anchor != 0 {
             self.anchors.insert(anchor, id);
@@ -602,6 +792,7 @@ fn finish_document(b: &DocumentBuilder, index: u32, out: &mut ParsedFile) {
     // once out of the builder's reused buffers.
     let tree = Tree {
         nodes: b.tree.nodes.as_slice().to_vec(),
+        long: b.tree.long.clone(),
         children: b.tree.children.as_slice().to_vec(),
         strings: b.tree.strings.as_str().to_owned(),
         source: b.tree.source.clone(),
@@ -628,26 +819,24 @@ fn build(
             let tag = tag
                 .map(|t| ScalarTag::from_parts(&t.handle, &t.suffix))
                 .unwrap_or_default();
-            let (text_start, in_source) =
+            let (text_start, text_at) =
                 match source_range(b.tree.source.as_deref(), span, style, &text) {
-                    Some(start) => (start, true),
+                    Some(start) => (start, TextAt::Source),
                     None => {
                         let start = to_u32(b.tree.strings.len());
                         b.tree.strings.push_str(&text);
-                        (start, false)
+                        (start, TextAt::Strings)
                     }
                 };
             b.expanded += 1;
             b.push(
-                Node {
-                    span,
-                    kind: NodeKind::Scalar {
-                        text_start,
-                        text_len: to_u32(text.len()),
-                        style: style.into(),
-                        tag,
-                        in_source,
-                    },
+                span,
+                NodeKind::Scalar {
+                    text_start,
+                    text_len: to_u32(text.len()),
+                    style: style.into(),
+                    tag,
+                    text_at,
                 },
                 1,
                 anchor,
@@ -702,14 +891,7 @@ fn build(
                     len: to_u32(count),
                 }
             };
-            b.push(
-                Node {
-                    span: Span::new(frame.start.start, end),
-                    kind,
-                },
-                size,
-                frame.anchor,
-            );
+            b.push(Span::new(frame.start.start, end), kind, size, frame.anchor);
         }
         Event::Alias(anchor) => {
             let Some(&target) = b.anchors.get(&anchor) else {
@@ -731,14 +913,7 @@ fn build(
                     "kubectl rejects excessive aliasing too; write the values out or use fewer nested aliases",
                 ));
             }
-            b.push(
-                Node {
-                    span,
-                    kind: NodeKind::Alias { target },
-                },
-                size,
-                0,
-            );
+            b.push(span, NodeKind::Alias { target }, size, 0);
         }
         Event::StreamStart
         | Event::StreamEnd
@@ -809,9 +984,9 @@ mod tests {
             .entries(doc.root)
             .map(|(_, v)| {
                 let in_source = matches!(
-                    doc.tree.node(v).map(|n| n.kind),
+                    doc.tree.kind(v),
                     Some(NodeKind::Scalar {
-                        in_source: true,
+                        text_at: TextAt::Source,
                         ..
                     })
                 );
@@ -847,5 +1022,95 @@ mod tests {
             got,
             vec![("one".to_string(), true), ("two".to_string(), true)]
         );
+    }
+
+    #[test]
+    fn nodes_pack_into_16_bytes_and_unpack_to_what_was_pushed() {
+        assert_eq!(std::mem::size_of::<Node>(), 16);
+        let mut tree = Tree::default();
+        let kinds = [
+            NodeKind::Scalar {
+                text_start: 7,
+                text_len: 3,
+                style: ScalarStyle::Folded,
+                tag: ScalarTag::Other,
+                text_at: TextAt::Strings,
+            },
+            NodeKind::Sequence { start: 9, len: 0 },
+            NodeKind::Mapping {
+                start: u32::MAX,
+                len: META_LONG - 1,
+                simple: true,
+            },
+            NodeKind::Mapping {
+                start: 1,
+                len: 2,
+                simple: false,
+            },
+            NodeKind::Alias { target: 4 },
+            // Past the 21 bits of the packed length: kept aside, read back the same.
+            NodeKind::Sequence {
+                start: 0,
+                len: META_LONG,
+            },
+            NodeKind::Scalar {
+                text_start: 0,
+                text_len: u32::MAX,
+                style: ScalarStyle::DoubleQuoted,
+                tag: ScalarTag::Null,
+                text_at: TextAt::Source,
+            },
+        ];
+        for (i, kind) in kinds.iter().enumerate() {
+            let id = tree.push_node(Span::new(i as u32, i as u32 + 1), *kind);
+            assert_eq!(id, i as u32);
+        }
+        for (i, kind) in kinds.iter().enumerate() {
+            assert_eq!(tree.kind(i as u32), Some(*kind), "node {i}");
+            assert_eq!(tree.span(i as u32), Span::new(i as u32, i as u32 + 1));
+        }
+        assert_eq!(tree.kind(kinds.len() as u32), None);
+    }
+
+    #[test]
+    fn a_scalar_longer_than_the_packed_length_reads_whole() {
+        let long = "x".repeat(META_LONG as usize + 10);
+        let yaml = format!("a: \"{long}\\t\"\nb: {long}\n");
+        let got = texts(&yaml);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0.len(), long.len() + 1);
+        assert!(got[0].0.ends_with("x\t"));
+        assert_eq!(got[1], (long.clone(), true));
+    }
+
+    #[test]
+    fn copied_common_keys_point_at_the_table() {
+        assert!(
+            COMMON_TEXTS.windows(2).all(|w| w[0] < w[1]),
+            "sorted, no repeats"
+        );
+        let file = SourceFile::new(0, "t.yaml".into(), "metadata: {name: web, 'x y': z}\n");
+        let doc = parse(&file).documents.remove(0);
+        let mut copy = Tree::default();
+        let mut pairs = Vec::new();
+        for (k, v) in doc.tree.entries(doc.root) {
+            pairs.push(copy.copy_leaf(&doc.tree, k));
+            pairs.push(copy.copy_leaf(&doc.tree, v));
+        }
+        let root = copy.push_collection(&doc.tree, doc.root, &pairs);
+        let (key, _) = copy.get(root, "metadata").expect("copied");
+        assert!(matches!(
+            copy.kind(key),
+            Some(NodeKind::Scalar {
+                text_at: TextAt::Common,
+                ..
+            })
+        ));
+        assert_eq!(
+            copy.span(key),
+            doc.tree.span(doc.tree.get(doc.root, "metadata").unwrap().0)
+        );
+        // Nothing but the table was needed for the text.
+        assert!(copy.strings.is_empty());
     }
 }
