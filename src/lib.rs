@@ -406,6 +406,8 @@ fn run_rules_into(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                     check(inv, obj, &mut found);
                 }
             }
+            // The doubling's spare room goes back for the next chunks to grow into.
+            found.shrink_to_fit();
             found
         })
         .collect();
