@@ -29,25 +29,52 @@ pub struct Inventory {
     /// finds against the object itself, so a collision costs a comparison, never a wrong hit.
     keys: RandomState,
     /// (namespace, kind, name) → objects.
-    by_name: HashMap<u64, Vec<ObjectId>>,
+    by_name: KeyIndex,
     /// (namespace, kind) → objects.
-    by_kind: HashMap<u64, Vec<ObjectId>>,
+    by_kind: KeyIndex,
     /// Objects with a pod template, per namespace.
-    templates: HashMap<u64, Vec<ObjectId>>,
+    templates: KeyIndex,
     /// (namespace, label key, label value) → objects whose pod template carries that label.
-    label_index: HashMap<u64, Vec<ObjectId>>,
+    label_index: KeyIndex,
     /// (namespace, target kind, target name) → HorizontalPodAutoscalers.
-    hpas: HashMap<u64, Vec<ObjectId>>,
+    hpas: KeyIndex,
+}
+
+/// Object ids by key hash, as two sorted arrays: 12 bytes an entry, where a hash map of
+/// vectors spent a bucket and an allocation on every name (most keys have one object).
+#[derive(Debug, Default)]
+struct KeyIndex {
+    keys: Vec<u64>,
+    ids: Vec<ObjectId>,
+}
+
+impl KeyIndex {
+    /// Sorts `(key, id)` pairs into an index; ids under one key stay in ascending order.
+    fn new(mut pairs: Vec<(u64, ObjectId)>) -> KeyIndex {
+        pairs.sort_unstable();
+        let mut index = KeyIndex {
+            keys: Vec::with_capacity(pairs.len()),
+            ids: Vec::with_capacity(pairs.len()),
+        };
+        for (key, id) in pairs {
+            index.keys.push(key);
+            index.ids.push(id);
+        }
+        index
+    }
+
+    /// The ids under `key`.
+    fn get(&self, key: u64) -> &[ObjectId] {
+        let start = self.keys.partition_point(|&k| k < key);
+        let end = self.keys.partition_point(|&k| k <= key);
+        self.ids.get(start..end).unwrap_or(&[])
+    }
 }
 
 /// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and
 /// `("a", "bc")` differ).
 fn key(state: &RandomState, parts: &[&str]) -> u64 {
     state.hash_one(parts)
-}
-
-fn push(index: &mut HashMap<u64, Vec<ObjectId>>, key: u64, id: ObjectId) {
-    index.entry(key).or_default().push(id);
 }
 
 impl Inventory {
@@ -67,39 +94,47 @@ impl Inventory {
             objects: Vec::new(),
             default_namespace,
             keys: RandomState::new(),
-            by_name: HashMap::new(),
-            by_kind: HashMap::new(),
-            templates: HashMap::new(),
-            label_index: HashMap::new(),
-            hpas: HashMap::new(),
+            by_name: KeyIndex::default(),
+            by_kind: KeyIndex::default(),
+            templates: KeyIndex::default(),
+            label_index: KeyIndex::default(),
+            hpas: KeyIndex::default(),
         };
         for (i, obj) in objects.iter_mut().enumerate() {
             obj.id = crate::source::file::to_u32(i);
         }
         let k = &inv.keys;
+        let mut by_kind = Vec::with_capacity(objects.len());
+        let mut by_name = Vec::with_capacity(objects.len());
+        let (mut templates, mut labels, mut hpas) = (Vec::new(), Vec::new(), Vec::new());
         for obj in &objects {
             let ns = obj.namespace.as_deref().unwrap_or_default();
-            push(&mut inv.by_kind, key(k, &[ns, &obj.kind]), obj.id);
+            by_kind.push((key(k, &[ns, &obj.kind]), obj.id));
             if let Some(name) = &obj.name {
-                push(&mut inv.by_name, key(k, &[ns, &obj.kind, name]), obj.id);
+                by_name.push((key(k, &[ns, &obj.kind, name]), obj.id));
             }
             if let Some(t) = pod_template(obj) {
-                push(&mut inv.templates, key(k, &[ns]), obj.id);
+                templates.push((key(k, &[ns]), obj.id));
                 for (l, v) in t.labels.into_iter().flatten() {
-                    push(&mut inv.label_index, key(k, &[ns, l, v]), obj.id);
+                    labels.push((key(k, &[ns, l, v]), obj.id));
                 }
             }
             if let Some((kind, name)) = hpa_target(obj) {
-                push(&mut inv.hpas, key(k, &[ns, kind, name]), obj.id);
+                hpas.push((key(k, &[ns, kind, name]), obj.id));
             }
         }
+        inv.by_kind = KeyIndex::new(by_kind);
+        inv.by_name = KeyIndex::new(by_name);
+        inv.templates = KeyIndex::new(templates);
+        inv.label_index = KeyIndex::new(labels);
+        inv.hpas = KeyIndex::new(hpas);
         inv.objects = objects;
         inv
     }
 
     /// The ids under `key` in `index`.
-    fn ids(index: &HashMap<u64, Vec<ObjectId>>, key: u64) -> &[ObjectId] {
-        index.get(&key).map(Vec::as_slice).unwrap_or(&[])
+    fn ids(index: &KeyIndex, key: u64) -> &[ObjectId] {
+        index.get(key)
     }
 
     /// The object with this id.
@@ -374,6 +409,17 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_key_index_gives_each_key_its_ids_in_order() {
+        let index = KeyIndex::new(vec![(7, 3), (2, 9), (7, 1), (u64::MAX, 4), (7, 2), (0, 5)]);
+        assert_eq!(index.get(7), [1, 2, 3]);
+        assert_eq!(index.get(2), [9]);
+        assert_eq!(index.get(0), [5]);
+        assert_eq!(index.get(u64::MAX), [4]);
+        assert!(index.get(3).is_empty());
+        assert!(KeyIndex::default().get(7).is_empty());
     }
 
     #[test]
