@@ -339,6 +339,7 @@ fn lint_loaded(
         diagnostics.extend(r.diagnostics);
     }
     let inventory = Inventory::new(files, objects, options.namespace.clone());
+    let mut diagnostics = vec![diagnostics];
     run_rules_into(&inventory, &mut diagnostics);
     let applied = report::suppress::apply(
         &inventory,
@@ -348,11 +349,15 @@ fn lint_loaded(
         &blocks,
         comments,
     );
-    // The objects are done with: free them before the report reads back the texts it shows.
+    // The objects are done with: free them before the report reads back the texts it shows,
+    // and before the findings are joined into one list.
     let files = inventory.into_files();
+    let mut diagnostics = Vec::with_capacity(applied.diagnostics.iter().map(Vec::len).sum());
+    for part in applied.diagnostics {
+        diagnostics.extend(part);
+    }
     // Read back in parallel what the report shows; sorting would read the files one by one.
-    let shown: std::collections::HashSet<FileId> = applied
-        .diagnostics
+    let shown: std::collections::HashSet<FileId> = diagnostics
         .iter()
         .chain(&applied.suppressed)
         .flat_map(|d| std::iter::once(d.file).chain(d.related.iter().map(|r| r.file)))
@@ -365,7 +370,7 @@ fn lint_loaded(
         files,
         counts,
         blocks,
-        applied.diagnostics,
+        diagnostics,
         applied.suppressed,
         summary,
     );
@@ -374,14 +379,14 @@ fn lint_loaded(
 
 /// Runs every rule over the inventory, in parallel.
 pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    run_rules_into(inv, &mut out);
-    out
+    let mut parts = Vec::new();
+    run_rules_into(inv, &mut parts);
+    parts.into_iter().flatten().collect()
 }
 
-/// As [`run_rules`], appending to `out`. Each worker's findings are moved into `out` once, sized
-/// to all of them: collecting and then extending held two or three copies of every finding.
-fn run_rules_into(inv: &Inventory, out: &mut Vec<Diagnostic>) {
+/// As [`run_rules`], adding each worker's findings to `out` as one part: joined while the
+/// objects are held, every finding would be held twice at the run's peak.
+fn run_rules_into(inv: &Inventory, out: &mut Vec<Vec<Diagnostic>>) {
     let object_checks: Vec<_> = rules::ALL
         .iter()
         .filter_map(|r| match r.check {
@@ -396,7 +401,7 @@ fn run_rules_into(inv: &Inventory, out: &mut Vec<Diagnostic>) {
             _ => None,
         })
         .collect();
-    let mut found: Vec<Vec<Diagnostic>> = inv
+    let found: Vec<Vec<Diagnostic>> = inv
         .objects
         .par_chunks(256)
         .map(|chunk| {
@@ -411,13 +416,11 @@ fn run_rules_into(inv: &Inventory, out: &mut Vec<Diagnostic>) {
             found
         })
         .collect();
-    found.par_extend(inventory_checks.par_iter().map(|check| {
+    out.extend(found);
+    out.par_extend(inventory_checks.par_iter().map(|check| {
         let mut found = Vec::new();
         check(inv, &mut found);
+        found.shrink_to_fit();
         found
     }));
-    out.reserve_exact(found.iter().map(Vec::len).sum());
-    for part in found {
-        out.extend(part);
-    }
 }

@@ -79,7 +79,9 @@ impl Policy {
 /// The outcome: counted diagnostics, silenced ones, and notes for stderr.
 #[derive(Debug, Default)]
 pub struct Applied {
-    pub diagnostics: Vec<Diagnostic>,
+    /// In the parts they came in: joining them while the objects are held would hold every
+    /// finding twice at the run's peak.
+    pub diagnostics: Vec<Vec<Diagnostic>>,
     pub suppressed: Vec<Diagnostic>,
     pub notes: Vec<String>,
 }
@@ -124,7 +126,7 @@ pub fn comments_of(file: &SourceFile) -> Comments {
 /// match the helm templates of a rendered stream; `comments` are the files' suppression comments.
 pub fn apply(
     inv: &Inventory,
-    diagnostics: Vec<Diagnostic>,
+    diagnostics: Vec<Vec<Diagnostic>>,
     policy: &Policy,
     checked: &[bool],
     blocks: &[Vec<Block>],
@@ -141,19 +143,24 @@ pub fn apply(
             scan_annotations(inv, obj.id, &mut written);
         }
     }
-    let mut by_document: HashMap<(FileId, u32), Vec<ObjectId>> = HashMap::new();
-    for obj in &inv.objects {
-        by_document
-            .entry((obj.file, obj.document))
-            .or_default()
-            .push(obj.id);
-    }
+    // (file, document, object), sorted: the objects of a document are one range of it.
+    let mut by_document: Vec<(FileId, u32, ObjectId)> = inv
+        .objects
+        .iter()
+        .map(|o| (o.file, o.document, o.id))
+        .collect();
+    by_document.sort_unstable();
+    let in_document = |file: FileId, document: u32| {
+        let start = by_document.partition_point(|&(f, d, _)| (f, d) < (file, document));
+        let end = by_document.partition_point(|&(f, d, _)| (f, d) <= (file, document));
+        by_document.get(start..end).unwrap_or(&[])
+    };
     let mut entry_used = vec![false; policy.entries.len()];
     let mut out = Applied::default();
     // Filtered in place: every finding is held at this point, and a second array of them
     // was the run's peak.
     let mut diagnostics = diagnostics;
-    diagnostics.retain_mut(|d| {
+    let mut filter = |d: &mut Diagnostic| {
         if !is_checked(d.file) {
             return false;
         }
@@ -169,10 +176,9 @@ pub fn apply(
             return true;
         }
         let object = d.object.as_ref().and_then(|o| {
-            by_document
-                .get(&(d.file, o.document))?
+            in_document(d.file, o.document)
                 .iter()
-                .copied()
+                .map(|&(_, _, id)| id)
                 .find(|&id| {
                     inv.object(id)
                         .is_some_and(|obj| obj.kind == o.kind && obj.name == o.name)
@@ -222,20 +228,25 @@ pub fn apply(
         }
         match found {
             Some(s) => {
-                d.suppressed = Some(s);
+                d.suppressed = Some(Box::new(s));
                 out.suppressed
                     .push(std::mem::replace(d, Diagnostic::placeholder()));
                 false
             }
             None => true,
         }
-    });
-    out.diagnostics = diagnostics;
-    for w in written.into_iter().filter(|w| !w.used) {
-        if let Some(d) = feedback(inv, &w, policy) {
-            out.diagnostics.push(d);
-        }
+    };
+    for part in &mut diagnostics {
+        part.retain_mut(&mut filter);
     }
+    out.diagnostics = diagnostics;
+    out.diagnostics.push(
+        written
+            .into_iter()
+            .filter(|w| !w.used)
+            .filter_map(|w| feedback(inv, &w, policy))
+            .collect(),
+    );
     for (e, used) in policy.entries.iter().zip(entry_used) {
         if !used {
             out.notes.push(format!(
