@@ -227,7 +227,7 @@ impl Cx<'_> {
             namespace,
             typed: Typed::Unknown,
             selector_absent: false,
-            broken: Vec::new(),
+            broken: Box::default(),
             tree: Arc::clone(self.tree),
             root,
         };
@@ -248,7 +248,7 @@ impl Cx<'_> {
                 }
             }
             out.diagnostics.append(&mut self.recovered.borrow_mut());
-            object.broken = std::mem::take(&mut *self.dropped.borrow_mut());
+            object.broken = std::mem::take(&mut *self.dropped.borrow_mut()).into_boxed_slice();
         }
         if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
             // Decoded and judged: from here on the object is only pointed into.
@@ -648,7 +648,12 @@ spec:
             .diagnostics
             .iter()
             .filter(|d| d.rule == invalid_object::RULE.id)
-            .map(|d| (d.path.clone().unwrap_or_default(), d.message.clone()))
+            .map(|d| {
+                (
+                    d.path.as_deref().unwrap_or_default().to_string(),
+                    d.message.clone(),
+                )
+            })
             .collect();
         errors.sort();
         let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
@@ -685,7 +690,12 @@ spec:
             .diagnostics
             .iter()
             .filter(|d| d.rule == invalid_object::RULE.id)
-            .map(|d| (d.path.clone().unwrap_or_default(), d.span.start))
+            .map(|d| {
+                (
+                    d.path.as_deref().unwrap_or_default().to_string(),
+                    d.span.start,
+                )
+            })
             .collect();
         let http = text.find("http").map(|i| i as u32);
         let service = text.find("5}").map(|i| i as u32);

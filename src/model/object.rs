@@ -85,7 +85,7 @@ pub struct Object {
     pub selector_absent: bool,
     /// Fields dropped because their type was wrong (reported as `invalid-object`): the typed
     /// view reads them as unset, so rules must not draw conclusions from their defaults.
-    pub broken: Vec<FieldPath>,
+    pub broken: Box<[FieldPath]>,
     /// The document tree (shared by the items of a `List`).
     pub tree: Arc<Tree>,
     /// The node of this object in the tree.

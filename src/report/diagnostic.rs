@@ -75,11 +75,12 @@ pub struct Diagnostic {
     pub file: FileId,
     pub span: Span,
     /// The field path inside the object, when the finding is about a field.
-    pub path: Option<String>,
+    pub path: Option<Box<str>>,
     pub object: Option<ObjectRef>,
     pub related: Vec<Related>,
     /// Set on a diagnostic that a suppression silenced (listed only with `--show-suppressed`).
-    pub suppressed: Option<Suppression>,
+    /// Boxed: rare, and every finding of a run is held at once.
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 /// The kinds of suppression kplint honours.
@@ -156,7 +157,7 @@ impl Diagnostic {
 
     /// Records the field path.
     pub fn path(mut self, path: impl Into<String>) -> Diagnostic {
-        self.path = Some(path.into());
+        self.path = Some(path.into().into_boxed_str());
         self
     }
 

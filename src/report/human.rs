@@ -186,7 +186,7 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
         Severity::Info => miette::Severity::Advice,
     };
     let primary = match &d.path {
-        Some(p) => p.clone(),
+        Some(p) => p.to_string(),
         None => "here".to_string(),
     };
     let place = report.place(d.file, d.span);
