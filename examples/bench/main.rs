@@ -248,7 +248,8 @@ fn main() {
                 lint.wall_ms / tree.wall_ms,
                 made.documents as f64 / (lint.wall_ms / 1000.0),
                 mb / (lint.wall_ms / 1000.0),
-                lint.peak_kb as f64 / 1024.0,
+                // VmHWM counts KiB; the corpus size and the budget are in MB (10^6 bytes).
+                lint.peak_kb as f64 * 1024.0 / 1e6,
                 budget_mb
             );
             lint_at.push((n, threads, lint.wall_ms));

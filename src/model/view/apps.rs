@@ -26,7 +26,8 @@ impl From<k::Deployment> for Deployment {
 pub struct DeploymentSpec {
     pub replicas: Option<i32>,
     pub selector: LabelSelector,
-    pub strategy: Option<DeploymentStrategy>,
+    /// Boxed: most Deployments leave it to its default.
+    pub strategy: Option<Box<DeploymentStrategy>>,
     pub template: PodTemplateSpec,
 }
 
@@ -35,7 +36,7 @@ impl From<k::DeploymentSpec> for DeploymentSpec {
         DeploymentSpec {
             replicas: s.replicas,
             selector: s.selector.into(),
-            strategy: s.strategy,
+            strategy: s.strategy.map(Box::new),
             template: s.template.into(),
         }
     }

@@ -46,8 +46,8 @@ impl From<k::PodTemplateSpec> for PodTemplateSpec {
 pub struct PodSpec {
     pub containers: Vec<Container>,
     pub init_containers: Option<Vec<Container>>,
-    pub priority_class_name: Option<String>,
-    pub restart_policy: Option<String>,
+    pub priority_class_name: Option<SmolStr>,
+    pub restart_policy: Option<SmolStr>,
     pub volumes: Option<Vec<Volume>>,
 }
 
@@ -56,8 +56,8 @@ impl From<k::PodSpec> for PodSpec {
         PodSpec {
             containers: list(s.containers),
             init_containers: opt_list(s.init_containers),
-            priority_class_name: s.priority_class_name,
-            restart_policy: s.restart_policy,
+            priority_class_name: s.priority_class_name.map(Into::into),
+            restart_policy: s.restart_policy.map(Into::into),
             volumes: opt_list(s.volumes),
         }
     }
@@ -67,27 +67,28 @@ impl From<k::PodSpec> for PodSpec {
 /// has.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Container {
-    pub args: Option<Vec<SmolStr>>,
-    pub command: Option<Vec<SmolStr>>,
-    pub env: Option<Vec<EnvVar>>,
+    // Boxed slices, not vectors: a run holds every container, and none of them grows.
+    pub args: Option<Box<[SmolStr]>>,
+    pub command: Option<Box<[SmolStr]>>,
+    pub env: Option<Box<[EnvVar]>>,
     pub liveness_probe: Option<Probe>,
     pub name: SmolStr,
-    pub ports: Option<Vec<ContainerPort>>,
+    pub ports: Option<Box<[ContainerPort]>>,
     pub readiness_probe: Option<Probe>,
-    pub restart_policy: Option<String>,
+    pub restart_policy: Option<SmolStr>,
 }
 
 impl From<k::Container> for Container {
     fn from(c: k::Container) -> Self {
         Container {
-            args: opt_list(c.args),
-            command: opt_list(c.command),
-            env: opt_list(c.env),
+            args: opt_list(c.args).map(Vec::into_boxed_slice),
+            command: opt_list(c.command).map(Vec::into_boxed_slice),
+            env: opt_list(c.env).map(Vec::into_boxed_slice),
             liveness_probe: c.liveness_probe.map(Into::into),
             name: c.name.into(),
-            ports: opt_list(c.ports),
+            ports: opt_list(c.ports).map(Vec::into_boxed_slice),
             readiness_probe: c.readiness_probe.map(Into::into),
-            restart_policy: c.restart_policy,
+            restart_policy: c.restart_policy.map(Into::into),
         }
     }
 }
@@ -160,19 +161,20 @@ impl From<k::EnvVarSource> for EnvVarSource {
 /// inline sources are dropped.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Volume {
-    pub downward_api: Option<DownwardAPIVolumeSource>,
+    // The rare sources are boxed: a volume is otherwise a name and a claim.
+    pub downward_api: Option<Box<DownwardAPIVolumeSource>>,
     pub name: SmolStr,
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
-    pub projected: Option<ProjectedVolumeSource>,
+    pub projected: Option<Box<ProjectedVolumeSource>>,
 }
 
 impl From<k::Volume> for Volume {
     fn from(v: k::Volume) -> Self {
         Volume {
-            downward_api: v.downward_api,
+            downward_api: v.downward_api.map(Box::new),
             name: v.name.into(),
             persistent_volume_claim: v.persistent_volume_claim,
-            projected: v.projected.map(Into::into),
+            projected: v.projected.map(|p| Box::new(p.into())),
         }
     }
 }
