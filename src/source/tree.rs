@@ -53,6 +53,10 @@ pub struct Node {
 }
 
 const META_KIND: u32 = 0b11;
+const KIND_SCALAR: u32 = 0;
+const KIND_SEQUENCE: u32 = 1;
+const KIND_MAPPING: u32 = 2;
+const KIND_ALIAS: u32 = 3;
 const META_STYLE_SHIFT: u32 = 2;
 const META_TAG_SHIFT: u32 = 5;
 const META_AT_SHIFT: u32 = 8;
@@ -317,7 +321,30 @@ impl Tree {
     /// What node `id` is and holds.
     pub fn kind(&self, id: NodeId) -> Option<NodeKind> {
         let n = self.nodes.get(id as usize)?;
-        let len = match n.meta >> META_LEN_SHIFT {
+        Some(match n.meta & META_KIND {
+            KIND_SCALAR => NodeKind::Scalar {
+                text_start: n.data,
+                text_len: self.len_of(id, n),
+                style: style_of(n.meta >> META_STYLE_SHIFT),
+                tag: tag_of(n.meta >> META_TAG_SHIFT),
+                text_at: at_of(n.meta >> META_AT_SHIFT),
+            },
+            KIND_SEQUENCE => NodeKind::Sequence {
+                start: n.data,
+                len: self.len_of(id, n),
+            },
+            KIND_MAPPING => NodeKind::Mapping {
+                start: n.data,
+                len: self.len_of(id, n),
+                simple: n.meta & META_SIMPLE != 0,
+            },
+            _ => NodeKind::Alias { target: n.data },
+        })
+    }
+
+    /// The length packed in `n` (node `id`), or the one kept aside when it did not fit.
+    fn len_of(&self, id: NodeId, n: &Node) -> u32 {
+        match n.meta >> META_LEN_SHIFT {
             META_LONG => self
                 .long
                 .binary_search_by_key(&id, |&(node, _)| node)
@@ -325,30 +352,22 @@ impl Tree {
                 .and_then(|i| self.long.get(i))
                 .map_or(0, |&(_, len)| len),
             len => len,
-        };
-        Some(match n.meta & META_KIND {
-            0 => NodeKind::Scalar {
-                text_start: n.data,
-                text_len: len,
-                style: style_of(n.meta >> META_STYLE_SHIFT),
-                tag: tag_of(n.meta >> META_TAG_SHIFT),
-                text_at: at_of(n.meta >> META_AT_SHIFT),
-            },
-            1 => NodeKind::Sequence { start: n.data, len },
-            2 => NodeKind::Mapping {
-                start: n.data,
-                len,
-                simple: n.meta & META_SIMPLE != 0,
-            },
-            _ => NodeKind::Alias { target: n.data },
-        })
+        }
+    }
+
+    /// The node `id` stands for (after aliases), if it is of kind `kind`: the hot lookups
+    /// read the packed word directly instead of unpacking a whole [`NodeKind`].
+    fn resolved_of(&self, id: NodeId, kind: u32) -> Option<(NodeId, &Node)> {
+        let id = self.resolve(id);
+        let n = self.nodes.get(id as usize)?;
+        (n.meta & META_KIND == kind).then_some((id, n))
     }
 
     /// Follows aliases to the node they stand for (bounded: anchors precede their aliases).
     pub fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..64 {
-            match self.kind(id) {
-                Some(NodeKind::Alias { target }) => id = target,
+            match self.nodes.get(id as usize) {
+                Some(n) if n.meta & META_KIND == KIND_ALIAS => id = n.data,
                 _ => return id,
             }
         }
@@ -362,42 +381,38 @@ impl Tree {
 
     /// The scalar at `id` (after aliases), if it is one.
     pub fn scalar(&self, id: NodeId) -> Option<Scalar<'_>> {
-        match self.kind(self.resolve(id))? {
-            NodeKind::Scalar {
-                text_start,
-                text_len,
-                style,
-                tag,
-                text_at,
-            } => {
-                let start = text_start as usize;
-                let range = start..start + text_len as usize;
-                let text = match text_at {
-                    TextAt::Source => self.source.as_deref()?.get(range)?,
-                    TextAt::Strings => self.strings.get(range)?,
-                    TextAt::Common => COMMON_TEXTS.get(start)?,
-                };
-                Some(Scalar { text, style, tag })
-            }
-            _ => None,
-        }
+        let (id, n) = self.resolved_of(id, KIND_SCALAR)?;
+        let start = n.data as usize;
+        let text = match at_of(n.meta >> META_AT_SHIFT) {
+            TextAt::Source => self
+                .source
+                .as_deref()?
+                .get(start..start + self.len_of(id, n) as usize)?,
+            TextAt::Strings => self.strings.get(start..start + self.len_of(id, n) as usize)?,
+            TextAt::Common => COMMON_TEXTS.get(start)?,
+        };
+        Some(Scalar {
+            text,
+            style: style_of(n.meta >> META_STYLE_SHIFT),
+            tag: tag_of(n.meta >> META_TAG_SHIFT),
+        })
     }
 
     /// True when `id` (after aliases) is a mapping.
     pub fn is_mapping(&self, id: NodeId) -> bool {
-        matches!(self.kind(self.resolve(id)), Some(NodeKind::Mapping { .. }))
+        self.resolved_of(id, KIND_MAPPING).is_some()
     }
 
     /// True when `id` (after aliases) is a sequence.
     pub fn is_sequence(&self, id: NodeId) -> bool {
-        matches!(self.kind(self.resolve(id)), Some(NodeKind::Sequence { .. }))
+        self.resolved_of(id, KIND_SEQUENCE).is_some()
     }
 
     /// The written key/value pairs of a mapping (after aliases); empty for other nodes.
     pub fn entries(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        let (start, len) = match self.kind(self.resolve(id)) {
-            Some(NodeKind::Mapping { start, len, .. }) => (start as usize, len as usize),
-            _ => (0, 0),
+        let (start, len) = match self.resolved_of(id, KIND_MAPPING) {
+            Some((id, n)) => (n.data as usize, self.len_of(id, n) as usize),
+            None => (0, 0),
         };
         let pairs = self.children.get(start..start + 2 * len).unwrap_or(&[]);
         pairs.chunks_exact(2).filter_map(|p| match p {
@@ -408,22 +423,22 @@ impl Tree {
 
     /// The items of a sequence (after aliases); empty for other nodes.
     pub fn items(&self, id: NodeId) -> &[NodeId] {
-        match self.kind(self.resolve(id)) {
-            Some(NodeKind::Sequence { start, len }) => self
-                .children
-                .get(start as usize..(start + len) as usize)
-                .unwrap_or(&[]),
-            _ => &[],
+        match self.resolved_of(id, KIND_SEQUENCE) {
+            Some((id, n)) => {
+                let start = n.data as usize;
+                self.children
+                    .get(start..start + self.len_of(id, n) as usize)
+                    .unwrap_or(&[])
+            }
+            None => &[],
         }
     }
 
     /// True when `id` (after aliases) is a mapping without merge keys and repeated keys: its
     /// written pairs are exactly what kubectl reads.
     pub fn is_simple_mapping(&self, id: NodeId) -> bool {
-        matches!(
-            self.kind(self.resolve(id)),
-            Some(NodeKind::Mapping { simple: true, .. })
-        )
+        self.resolved_of(id, KIND_MAPPING)
+            .is_some_and(|(_, n)| n.meta & META_SIMPLE != 0)
     }
 
     /// The mappings a `<<` value merges: its items when it is a list, else the value itself.
@@ -479,8 +494,8 @@ impl Tree {
     /// from the root, so a copy of some of its nodes reads the same at those paths.
     pub fn is_plain(&self) -> bool {
         self.nodes.iter().all(|n| match n.meta & META_KIND {
-            2 => n.meta & META_SIMPLE != 0,
-            3 => false,
+            KIND_MAPPING => n.meta & META_SIMPLE != 0,
+            KIND_ALIAS => false,
             _ => true,
         })
     }
@@ -569,11 +584,13 @@ impl Tree {
                     | (at_bits(text_at) << META_AT_SHIFT),
                 text_len,
             ),
-            NodeKind::Sequence { start, len } => (start, 1, len),
-            NodeKind::Mapping { start, len, simple } => {
-                (start, 2 | if simple { META_SIMPLE } else { 0 }, len)
-            }
-            NodeKind::Alias { target } => (target, 3, 0),
+            NodeKind::Sequence { start, len } => (start, KIND_SEQUENCE, len),
+            NodeKind::Mapping { start, len, simple } => (
+                start,
+                KIND_MAPPING | if simple { META_SIMPLE } else { 0 },
+                len,
+            ),
+            NodeKind::Alias { target } => (target, KIND_ALIAS, 0),
         };
         let stored = if len >= META_LONG {
             self.long.push((id, len));
