@@ -388,7 +388,9 @@ impl Tree {
                 .source
                 .as_deref()?
                 .get(start..start + self.len_of(id, n) as usize)?,
-            TextAt::Strings => self.strings.get(start..start + self.len_of(id, n) as usize)?,
+            TextAt::Strings => self
+                .strings
+                .get(start..start + self.len_of(id, n) as usize)?,
             TextAt::Common => COMMON_TEXTS.get(start)?,
         };
         Some(Scalar {
