@@ -272,13 +272,17 @@ impl Inventory {
     /// (`duplicate-object`): cross-object rules compare against the first definition only, so
     /// one identity redefined in many files yields one finding, not one per copy.
     pub fn is_first_definition(&self, obj: &Object) -> bool {
-        let Some(name) = obj.name.as_deref() else {
-            return true;
-        };
+        self.first_definition(obj)
+            .is_none_or(|first| first.id == obj.id)
+    }
+
+    /// The first input (in input order) that defines the group, kind, namespace and name of
+    /// `obj` (`obj` itself when it is the first); `None` for an unnamed object.
+    pub fn first_definition(&self, obj: &Object) -> Option<&Object> {
+        let name = obj.name.as_deref()?;
         let ns = obj.namespace.as_deref().unwrap_or_default();
         self.named(ns, &obj.kind, name)
             .find(|o| o.group() == obj.group())
-            .is_none_or(|first| first.id == obj.id)
     }
 
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.

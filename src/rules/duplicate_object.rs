@@ -14,17 +14,10 @@ pub const RULE: Rule = Rule {
     check: Check::Object(check),
 };
 
-/// Reported on each later definition, against the first one (in input order): the inventory's
-/// name index finds it, so the rule keeps no table of its own.
+/// Reported on each later definition, against the first one (in input order), which the
+/// inventory's name index finds: the rule keeps no table of its own.
 fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
-    let Some(name) = obj.name.as_deref() else {
-        return;
-    };
-    let ns = obj.namespace.as_deref().unwrap_or("");
-    let Some(earlier) = inv
-        .named(ns, &obj.kind, name)
-        .find(|o| o.group() == obj.group())
-    else {
+    let Some(earlier) = inv.first_definition(obj) else {
         return;
     };
     if earlier.id == obj.id {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event, Parser};
 
 use super::file::{to_u32, SourceFile, Span};
-use super::scalar::{key_string, ScalarTag};
+use super::scalar::{key_string, plain_is_string, ScalarTag};
 
 /// Index of a node in its tree.
 pub type NodeId = u32;
@@ -310,6 +310,18 @@ impl Scalar<'_> {
     pub fn key(&self) -> std::borrow::Cow<'_, str> {
         key_string(self.text, self.style, self.tag)
     }
+
+    /// True when [`Scalar::key`] is `key`, without resolving the scalar when its text is
+    /// plainly a string (most keys).
+    pub fn key_is(&self, key: &str) -> bool {
+        let verbatim = self.tag == ScalarTag::None
+            && (self.style != ScalarStyle::Plain || plain_is_string(self.text));
+        if verbatim {
+            self.text == key
+        } else {
+            self.key() == key
+        }
+    }
 }
 
 impl Tree {
@@ -463,7 +475,7 @@ impl Tree {
         let mut merges = Vec::new();
         for (k, v) in self.entries(map) {
             let Some(s) = self.scalar(k) else { continue };
-            if s.key() == key {
+            if s.key_is(key) {
                 found = Some((k, v));
             } else if is_merge_key(&s) {
                 merges.push(v);
