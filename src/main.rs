@@ -140,6 +140,30 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes the report in `format` to `out` as it is produced: a large report's whole text was
+/// the run's peak memory.
+fn write_report(
+    report: &kplint::report::Report,
+    format: Format,
+    color: bool,
+    out: impl Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Compact => compact::write(report, out),
+        Format::Human => human::write(
+            report,
+            human::HumanOptions {
+                color,
+                ..Default::default()
+            },
+            out,
+        ),
+    }
+}
+
 fn print_out(text: &str) {
     let mut out = std::io::stdout().lock();
     // A closed pipe (`kplint … | head`) is not an error worth a panic.
@@ -318,44 +342,24 @@ fn run_check(args: CheckArgs) -> ExitCode {
     }
     let mut report = run.report;
     report.show_suppressed = args.show_suppressed;
-    // JSON is written as it is produced (a large report's text was the run's peak memory).
-    let text = match args.format {
-        Format::Json => None,
-        Format::Sarif => Some(sarif::render(&report)),
-        Format::Github => Some(github::render(&report)),
-        Format::Compact => Some(compact::render(&report)),
-        Format::Human => Some({
-            let color = !args.no_color
-                && args.output.is_none()
-                && std::env::var_os("NO_COLOR").is_none()
-                && std::io::stdout().is_terminal();
-            human::render(
-                &report,
-                human::HumanOptions {
-                    color,
-                    ..Default::default()
-                },
-            )
-        }),
-    };
-    match (&args.output, text) {
-        (Some(path), text) => {
+    let color = !args.no_color
+        && args.output.is_none()
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal();
+    match &args.output {
+        Some(path) => {
             let written = std::fs::File::create(path).and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                match text {
-                    Some(text) => out.write_all(text.as_bytes()).and_then(|()| out.flush()),
-                    None => json::write(&report, out),
-                }
+                write_report(&report, args.format, color, std::io::BufWriter::new(file))
             });
             if let Err(e) = written {
                 eprintln!("error: --output {path}: {e}");
                 return ExitCode::from(2);
             }
         }
-        (None, Some(text)) => print_out(&text),
-        (None, None) => {
+        None => {
             // A closed pipe (`kplint … | head`) is not an error worth reporting.
-            let _ = json::write(&report, std::io::BufWriter::new(std::io::stdout().lock()));
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            let _ = write_report(&report, args.format, color, out);
         }
     }
     // Texts are read again for the report; a file edited meanwhile no longer matches the spans.

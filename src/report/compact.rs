@@ -5,7 +5,14 @@ use super::Report;
 
 /// Renders one line per listed diagnostic; nothing else (the summary is for humans).
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to memory can't fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// As [`render`], written to `out` line by line.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     for d in report.listed() {
         let p = report.place(d.file, d.span);
         let mut message = one_line(&d.message);
@@ -17,12 +24,13 @@ pub fn render(report: &Report) -> String {
         if let Some(s) = &d.suppressed {
             message.push_str(&format!(" [suppressed by {}]", s.by.as_str()));
         }
-        out.push_str(&format!(
-            "{}:{}:{}: {}[{}] {}\n",
+        writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
             p.name, p.start.line, p.start.column, d.severity, d.rule, message
-        ));
+        )?;
     }
-    out
+    out.flush()
 }
 
 fn one_line(text: &str) -> String {

@@ -17,7 +17,14 @@ pub fn escape_property(s: &str) -> String {
 
 /// Renders one workflow command per diagnostic (suppressed ones are never annotated).
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    // Writing to memory can't fail.
+    let _ = write(report, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// As [`render`], written to `out` command by command.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
     for d in &report.diagnostics {
         let p = report.place(d.file, d.span);
         let command = match d.severity {
@@ -30,8 +37,9 @@ pub fn render(report: &Report) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        out.push_str(&format!(
-            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             escape_property(p.name),
             p.start.line,
             p.start.column,
@@ -39,9 +47,9 @@ pub fn render(report: &Report) -> String {
             p.end.column,
             escape_property(d.rule),
             escape_data(&message)
-        ));
+        )?;
     }
-    out
+    out.flush()
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Human output: miette's graphical reports (snippet, label on the node, help, related labels).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -86,18 +85,37 @@ impl SourceCode for Windowed<'_> {
     }
 }
 
-/// Line starts per text, computed once per render.
+/// Line starts of the texts rendered last.
 #[derive(Default)]
-struct LineCache(RefCell<HashMap<usize, Arc<Vec<usize>>>>);
+struct LineCache(RefCell<Vec<(usize, Arc<Vec<usize>>)>>);
+
+/// Files whose line starts [`LineCache`] keeps: diagnostics come sorted by file, so the few
+/// most recent cover a diagnostic and its related places; keeping every file's held a table
+/// the size of the corpus's line count.
+const LINE_CACHE_FILES: usize = 8;
 
 impl LineCache {
     fn source<'a>(&self, name: String, text: &'a str) -> Windowed<'a> {
         let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
-        let line_starts = Arc::clone(self.0.borrow_mut().entry(key).or_insert_with(|| {
-            let mut starts = vec![0];
-            starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-            Arc::new(starts)
-        }));
+        let mut cache = self.0.borrow_mut();
+        let line_starts = match cache.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                let hit = cache.remove(i);
+                let starts = Arc::clone(&hit.1);
+                cache.push(hit);
+                starts
+            }
+            None => {
+                let mut starts = vec![0];
+                starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+                let starts = Arc::new(starts);
+                if cache.len() >= LINE_CACHE_FILES {
+                    cache.remove(0);
+                }
+                cache.push((key, Arc::clone(&starts)));
+                starts
+            }
+        };
         Windowed {
             name,
             text,
@@ -229,6 +247,19 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
 
 /// Renders every diagnostic, then a one-line summary.
 pub fn render(report: &Report, options: HumanOptions) -> String {
+    let mut out = Vec::new();
+    // Writing to memory can't fail.
+    let _ = write(report, options, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// As [`render`], written to `out` one diagnostic at a time: the whole text of a large report
+/// was the run's peak memory.
+pub fn write(
+    report: &Report,
+    options: HumanOptions,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -237,18 +268,19 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let mut out = String::new();
+    let mut text = String::new();
     let lines = LineCache::default();
     for d in report.listed() {
+        text.clear();
         let rendered = to_rendered(report, &lines, d);
-        if handler.render_report(&mut out, &rendered).is_err() {
-            out.push_str(&format!("{}: {}: {}\n", d.rule, d.severity, d.message));
+        if handler.render_report(&mut text, &rendered).is_err() {
+            text.push_str(&format!("{}: {}: {}\n", d.rule, d.severity, d.message));
         }
-        out.push('\n');
+        text.push('\n');
+        out.write_all(text.as_bytes())?;
     }
-    out.push_str(&summary_line(report));
-    out.push('\n');
-    out
+    writeln!(out, "{}", summary_line(report))?;
+    out.flush()
 }
 
 /// `3 errors, 1 warning, 0 infos in 4 files (9 objects, 2 of unknown kinds)`.

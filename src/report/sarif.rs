@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 for GitHub code scanning (`github/codeql-action/upload-sarif`) and other SARIF
 //! viewers: one run, every rule described, one result per diagnostic.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Value};
 
 use super::{Diagnostic, Place, Report, Severity, SuppressedBy};
@@ -138,32 +139,65 @@ fn result(report: &Report, d: &Diagnostic) -> Value {
     out
 }
 
+/// The log, serialized field by field so that each result is built, written and dropped in
+/// turn: the whole log as one `Value` took several times the memory of the run itself. Keys are
+/// written in the sorted order `serde_json`'s maps use, so the text is what a `Value` gave.
+struct Log<'a>(&'a Report);
+
+struct Run<'a>(&'a Report);
+
+struct Results<'a>(&'a Report);
+
+impl Serialize for Log<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", SCHEMA)?;
+        map.serialize_entry("runs", &[Run(self.0)])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rules: Vec<Value> = rules::ALL.iter().map(|r| rule_descriptor(r)).collect();
+        let tool = json!({"driver": {
+            "name": "kplint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "informationUri": information_uri(),
+            "rules": rules,
+        }});
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("columnKind", "utf16CodeUnits")?;
+        map.serialize_entry("results", &Results(self.0))?;
+        map.serialize_entry("tool", &tool)?;
+        map.end()
+    }
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.listed().into_iter().map(|d| result(report, d)))
+    }
+}
+
+/// Writes the report as a SARIF 2.1.0 log (pretty-printed, one trailing newline) to `out` as
+/// it goes.
+pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, &Log(report))?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Renders the report as a SARIF 2.1.0 log (pretty-printed, one trailing newline).
 pub fn render(report: &Report) -> String {
-    let rules: Vec<Value> = rules::ALL.iter().map(|r| rule_descriptor(r)).collect();
-    let results: Vec<Value> = report
-        .listed()
-        .into_iter()
-        .map(|d| result(report, d))
-        .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "kplint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": information_uri(),
-                "rules": rules,
-            }},
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }]
-    });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".to_string());
-    out.push('\n');
-    out
+    let mut out = Vec::new();
+    if let Err(e) = write(report, &mut out) {
+        return format!("{{\"error\": \"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

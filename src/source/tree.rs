@@ -194,6 +194,9 @@ const COMMON_TEXTS: &[&str] = &[
     "volumes",
 ];
 
+/// The longest of [`COMMON_TEXTS`]: a longer text is not looked up.
+const COMMON_TEXT_MAX_LEN: usize = 28;
+
 fn style_bits(style: ScalarStyle) -> u32 {
     match style {
         ScalarStyle::Plain => 0,
@@ -527,9 +530,12 @@ impl Tree {
                 ..
             }) => {
                 let text = from.scalar(id).map_or("", |s| s.text);
-                let (text_start, text_at) = match COMMON_TEXTS.binary_search(&text) {
-                    Ok(i) => (to_u32(i), TextAt::Common),
-                    Err(_) => {
+                let common = (text.len() <= COMMON_TEXT_MAX_LEN)
+                    .then(|| COMMON_TEXTS.binary_search(&text).ok())
+                    .flatten();
+                let (text_start, text_at) = match common {
+                    Some(i) => (to_u32(i), TextAt::Common),
+                    None => {
                         let start = to_u32(self.strings.len());
                         self.strings.push_str(text);
                         (start, TextAt::Strings)
