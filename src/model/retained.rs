@@ -264,14 +264,50 @@ impl RetainedPool {
     }
 }
 
+/// One copy into a pool: the walk's buffers are reused from node to node (a vector per
+/// collection visited had been most of the copy's cost).
+struct Copier<'a> {
+    tree: &'a Tree,
+    trie: &'a Trie,
+    out: &'a mut Tree,
+    /// The copied children of the collections being copied, innermost last.
+    kids: Vec<NodeId>,
+    /// The trie states for the children of a collection, one buffer per depth.
+    levels: Vec<Vec<u16>>,
+}
+
 /// Copies `node` and the children the trie `states` still lead into; below a `**` step, every
 /// child, with the same states.
 fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) -> NodeId {
-    let all = trie.keeps_all(states);
-    let mut next = Vec::new();
-    match tree.kind(node) {
-        Some(NodeKind::Mapping { .. }) => {
-            let mut pairs = Vec::new();
+    let mut copier = Copier {
+        tree,
+        trie,
+        out,
+        kids: Vec::new(),
+        levels: Vec::new(),
+    };
+    copier.copy(node, states, 0)
+}
+
+impl Copier<'_> {
+    fn copy(&mut self, node: NodeId, states: &[u16], depth: usize) -> NodeId {
+        let (tree, trie) = (self.tree, self.trie);
+        let all = trie.keeps_all(states);
+        let is_mapping = match tree.kind(node) {
+            Some(NodeKind::Mapping { .. }) => true,
+            Some(NodeKind::Sequence { .. }) => false,
+            _ => return self.out.copy_leaf(tree, node),
+        };
+        let mut next = match self.levels.get_mut(depth) {
+            Some(buffer) => std::mem::take(buffer),
+            None => {
+                self.levels.resize_with(depth + 1, Vec::new);
+                Vec::new()
+            }
+        };
+        let start = self.kids.len();
+        let mut as_leaf = false;
+        if is_mapping {
             for (k, v) in tree.entries(node) {
                 if !all {
                     let Some(key) = tree.scalar(k) else { continue };
@@ -280,29 +316,36 @@ fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) 
                         continue;
                     }
                 }
-                let new_key = out.copy_leaf(tree, k);
-                let new_value = copy(tree, v, trie, if all { states } else { &next }, out);
-                pairs.push(new_key);
-                pairs.push(new_value);
+                let new_key = self.out.copy_leaf(tree, k);
+                let new_value = self.copy(v, if all { states } else { &next }, depth + 1);
+                self.kids.push(new_key);
+                self.kids.push(new_value);
             }
-            out.push_collection(tree, node, &pairs)
-        }
-        Some(NodeKind::Sequence { .. }) => {
+        } else {
             // Only `*` leads into an item, and it leads into every item: indices stay the same.
             if !all {
                 trie.over_item(states, &mut next);
-                if next.is_empty() {
-                    return out.copy_leaf(tree, node);
+                // A list no pattern leads into is kept without its items, as a leaf.
+                as_leaf = next.is_empty();
+            }
+            if !as_leaf {
+                for &item in tree.items(node) {
+                    let copied = self.copy(item, if all { states } else { &next }, depth + 1);
+                    self.kids.push(copied);
                 }
             }
-            let items: Vec<NodeId> = tree
-                .items(node)
-                .iter()
-                .map(|&item| copy(tree, item, trie, if all { states } else { &next }, out))
-                .collect();
-            out.push_collection(tree, node, &items)
         }
-        _ => out.copy_leaf(tree, node),
+        if let Some(buffer) = self.levels.get_mut(depth) {
+            *buffer = next;
+        }
+        let id = if as_leaf {
+            self.out.copy_leaf(tree, node)
+        } else {
+            let kids = self.kids.get(start..).unwrap_or(&[]);
+            self.out.push_collection(tree, node, kids)
+        };
+        self.kids.truncate(start);
+        id
     }
 }
 

@@ -197,6 +197,23 @@ const COMMON_TEXTS: &[&str] = &[
 /// The longest of [`COMMON_TEXTS`]: a longer text is not looked up.
 const COMMON_TEXT_MAX_LEN: usize = 28;
 
+/// The index of `text` in [`COMMON_TEXTS`]: the texts starting with its first byte are found by
+/// comparing single bytes, then only those of its length are compared whole.
+fn common_index(text: &str) -> Option<usize> {
+    let first = *text.as_bytes().first()?;
+    if text.len() > COMMON_TEXT_MAX_LEN {
+        return None;
+    }
+    let first_of = |t: &&str| t.as_bytes().first().copied().unwrap_or(0);
+    let start = COMMON_TEXTS.partition_point(|t| first_of(t) < first);
+    COMMON_TEXTS
+        .get(start..)?
+        .iter()
+        .take_while(|t| first_of(t) == first)
+        .position(|t| *t == text)
+        .map(|i| start + i)
+}
+
 fn style_bits(style: ScalarStyle) -> u32 {
     match style {
         ScalarStyle::Plain => 0,
@@ -311,19 +328,26 @@ pub struct Scalar<'a> {
 impl Scalar<'_> {
     /// The JSON object key kubectl makes of this scalar.
     pub fn key(&self) -> std::borrow::Cow<'_, str> {
+        if self.is_verbatim_key() {
+            return std::borrow::Cow::Borrowed(self.text);
+        }
         key_string(self.text, self.style, self.tag)
     }
 
-    /// True when [`Scalar::key`] is `key`, without resolving the scalar when its text is
-    /// plainly a string (most keys).
+    /// True when [`Scalar::key`] is `key`.
     pub fn key_is(&self, key: &str) -> bool {
-        let verbatim = self.tag == ScalarTag::None
-            && (self.style != ScalarStyle::Plain || plain_is_string(self.text));
-        if verbatim {
+        if self.is_verbatim_key() {
             self.text == key
         } else {
             self.key() == key
         }
+    }
+
+    /// True when the key is the text itself, as it is for most keys: a cheap test that spares
+    /// them resolving the scalar as a number, boolean or null first.
+    fn is_verbatim_key(&self) -> bool {
+        self.tag == ScalarTag::None
+            && (self.style != ScalarStyle::Plain || plain_is_string(self.text))
     }
 }
 
@@ -530,10 +554,7 @@ impl Tree {
                 ..
             }) => {
                 let text = from.scalar(id).map_or("", |s| s.text);
-                let common = (text.len() <= COMMON_TEXT_MAX_LEN)
-                    .then(|| COMMON_TEXTS.binary_search(&text).ok())
-                    .flatten();
-                let (text_start, text_at) = match common {
+                let (text_start, text_at) = match common_index(text) {
                     Some(i) => (to_u32(i), TextAt::Common),
                     None => {
                         let start = to_u32(self.strings.len());
