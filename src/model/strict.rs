@@ -30,7 +30,7 @@ use serde::forward_to_deserialize_any;
 use serde_json::Error;
 
 use super::location::{FieldPath, Segment};
-use crate::source::scalar::{key_string, resolve, Resolved};
+use crate::source::scalar::{resolve, Resolved};
 use crate::source::tree::{is_merge_key, NodeKind};
 use crate::source::{NodeId, Tree};
 
@@ -777,7 +777,7 @@ fn collect_into<'a>(
             continue;
         }
         out.push(Entry {
-            key: key_string(key.text, key.style, key.tag),
+            key: key.key(),
             key_node: Some(k),
             value: v,
             src: Src::Node,

@@ -325,9 +325,9 @@ pub struct Scalar<'a> {
     pub tag: ScalarTag,
 }
 
-impl Scalar<'_> {
+impl<'a> Scalar<'a> {
     /// The JSON object key kubectl makes of this scalar.
-    pub fn key(&self) -> std::borrow::Cow<'_, str> {
+    pub fn key(&self) -> std::borrow::Cow<'a, str> {
         if self.is_verbatim_key() {
             return std::borrow::Cow::Borrowed(self.text);
         }
@@ -1063,7 +1063,7 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
                 merges = true;
                 return None;
             }
-            Some((key, key_string(s.text, s.style, s.tag)))
+            Some((key, s.key()))
         })
         .collect();
     let before = out.len();
