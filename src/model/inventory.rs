@@ -132,11 +132,6 @@ impl Inventory {
         inv
     }
 
-    /// The ids under `key` in `index`.
-    fn ids(index: &KeyIndex, key: u64) -> &[ObjectId] {
-        index.get(key)
-    }
-
     /// The object with this id.
     pub fn object(&self, id: ObjectId) -> Option<&Object> {
         self.objects.get(id as usize)
@@ -154,7 +149,8 @@ impl Inventory {
         kind: &'q str,
         name: &'q str,
     ) -> impl Iterator<Item = &'a Object> + 'q {
-        Self::ids(&self.by_name, key(&self.keys, &[ns, kind, name]))
+        self.by_name
+            .get(key(&self.keys, &[ns, kind, name]))
             .iter()
             .filter_map(|&id| self.object(id))
             .filter(move |o| {
@@ -170,7 +166,8 @@ impl Inventory {
         ns: &'q str,
         kind: &'q str,
     ) -> impl Iterator<Item = &'a Object> + 'q {
-        Self::ids(&self.by_kind, key(&self.keys, &[ns, kind]))
+        self.by_kind
+            .get(key(&self.keys, &[ns, kind]))
             .iter()
             .filter_map(|&id| self.object(id))
             .filter(move |o| o.namespace.as_deref().unwrap_or_default() == ns && o.kind == kind)
@@ -190,10 +187,10 @@ impl Inventory {
             // turn each lookup into a scan of the namespace.
             Selector::Match { labels, .. } if !labels.is_empty() => labels
                 .iter()
-                .map(|(k, v)| Self::ids(&self.label_index, key(&self.keys, &[ns, k, v])))
+                .map(|(k, v)| self.label_index.get(key(&self.keys, &[ns, k, v])))
                 .min_by_key(|ids| ids.len())
                 .unwrap_or(&[]),
-            _ => Self::ids(&self.templates, key(&self.keys, &[ns])),
+            _ => self.templates.get(key(&self.keys, &[ns])),
         };
         candidates
             .iter()
@@ -292,7 +289,8 @@ impl Inventory {
     ) -> impl Iterator<Item = &'a Object> + 'q {
         let ns = obj.namespace.as_deref().unwrap_or_default();
         let name = obj.name.as_deref().unwrap_or_default();
-        Self::ids(&self.hpas, key(&self.keys, &[ns, &obj.kind, name]))
+        self.hpas
+            .get(key(&self.keys, &[ns, &obj.kind, name]))
             .iter()
             .filter_map(|&id| self.object(id))
             .filter(move |h| {

@@ -5,10 +5,8 @@ use super::Report;
 
 /// Renders one line per listed diagnostic; nothing else (the summary is for humans).
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
     // Writing to memory can't fail.
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, out)).unwrap_or_default()
 }
 
 /// As [`render`], written to `out` line by line.

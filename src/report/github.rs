@@ -17,10 +17,8 @@ pub fn escape_property(s: &str) -> String {
 
 /// Renders one workflow command per diagnostic (suppressed ones are never annotated).
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
     // Writing to memory can't fail.
-    let _ = write(report, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, out)).unwrap_or_default()
 }
 
 /// As [`render`], written to `out` command by command.

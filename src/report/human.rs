@@ -247,10 +247,8 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
 
 /// Renders every diagnostic, then a one-line summary.
 pub fn render(report: &Report, options: HumanOptions) -> String {
-    let mut out = Vec::new();
     // Writing to memory can't fail.
-    let _ = write(report, options, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, options, out)).unwrap_or_default()
 }
 
 /// As [`render`], written to `out` one diagnostic at a time: the whole text of a large report

@@ -195,9 +195,5 @@ pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<(
 
 /// Renders the report as pretty-printed JSON (one trailing newline).
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    if let Err(e) = write(report, &mut out) {
-        return format!("{{\"error\": \"{e}\"}}\n");
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, out)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }

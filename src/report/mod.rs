@@ -180,3 +180,11 @@ impl Report {
         self.files.get(id as usize)
     }
 }
+
+/// The whole text a streaming renderer writes, for callers that want it at once (tests, the
+/// fuzzer, editors): the renderers' `render` functions.
+fn written(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> std::io::Result<String> {
+    let mut out = Vec::new();
+    write(&mut out)?;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}

@@ -193,11 +193,7 @@ pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<(
 
 /// Renders the report as a SARIF 2.1.0 log (pretty-printed, one trailing newline).
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    if let Err(e) = write(report, &mut out) {
-        return format!("{{\"error\": \"{e}\"}}\n");
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(report, out)).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}\n"))
 }
 
 #[cfg(test)]
