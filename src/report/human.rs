@@ -34,7 +34,7 @@ impl Default for HumanOptions {
 struct Windowed<'a> {
     name: String,
     text: &'a str,
-    line_starts: Arc<Vec<usize>>,
+    line_starts: Arc<Vec<u32>>,
 }
 
 impl fmt::Debug for Windowed<'_> {
@@ -45,7 +45,10 @@ impl fmt::Debug for Windowed<'_> {
 
 impl Windowed<'_> {
     fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self
+            .line_starts
+            .binary_search(&crate::source::file::to_u32(offset))
+        {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -65,8 +68,9 @@ impl SourceCode for Windowed<'_> {
         // One spare line each side so miette sees the same context as in the whole text.
         let first = self.line_of(start).saturating_sub(before + 1);
         let last = self.line_of(end) + after + 2;
-        let window_start = self.line_starts.get(first).copied().unwrap_or(0);
-        let window_end = self.line_starts.get(last).copied().unwrap_or(len).min(len);
+        let line_start = |i: usize| self.line_starts.get(i).map(|&s| s as usize);
+        let window_start = line_start(first).unwrap_or(0);
+        let window_end = line_start(last).unwrap_or(len).min(len);
         let window: &'b str = self.text.get(window_start..window_end).unwrap_or("");
         let local = SourceSpan::new((start - window_start).into(), end - start);
         let inner = window.read_span(&local, before, after)?;
@@ -87,7 +91,7 @@ impl SourceCode for Windowed<'_> {
 
 /// Line starts of the texts rendered last.
 #[derive(Default)]
-struct LineCache(RefCell<Vec<(usize, Arc<Vec<usize>>)>>);
+struct LineCache(RefCell<Vec<(usize, Arc<Vec<u32>>)>>);
 
 /// Files whose line starts [`LineCache`] keeps: diagnostics come sorted by file, so the few
 /// most recent cover a diagnostic and its related places; keeping every file's held a table
@@ -106,9 +110,7 @@ impl LineCache {
                 starts
             }
             None => {
-                let mut starts = vec![0];
-                starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-                let starts = Arc::new(starts);
+                let starts = Arc::new(crate::source::file::line_starts(text));
                 if cache.len() >= LINE_CACHE_FILES {
                     cache.remove(0);
                 }

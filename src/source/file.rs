@@ -159,16 +159,7 @@ impl SourceFile {
 
     /// The byte offset of every line's start.
     fn line_starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| {
-            let text: &str = self.text();
-            // Counted first so the index takes exactly its room (a counting loop vectorizes).
-            let lines = text.bytes().filter(|&b| b == b'\n').count();
-            let mut starts = Vec::with_capacity(lines + 1);
-            starts.push(0u32);
-            // A char pattern searches with memchr: far fewer instructions than a byte loop.
-            starts.extend(text.match_indices('\n').map(|(i, _)| to_u32(i + 1)));
-            starts
-        })
+        self.line_starts.get_or_init(|| line_starts(self.text()))
     }
 
     /// Byte offset of a parser marker (1-based line, 0-based column in characters).
@@ -246,6 +237,46 @@ impl SourceFile {
     }
 }
 
+/// The byte offset of every line's start in `text`: 0, then one past each `\n`.
+///
+/// Run once per file with a finding, over texts of short lines: a scan of eight bytes at a time
+/// costs a fraction of a `match_indices('\n')` search restarted at every line.
+pub fn line_starts(text: &str) -> Vec<u32> {
+    let (words, tail) = text.as_bytes().as_chunks::<8>();
+    let newlines_in = |word: &[u8; 8]| newline_mask(u64::from_le_bytes(*word));
+    // Counted first so the index takes exactly its room.
+    let count = words
+        .iter()
+        .map(|w| newlines_in(w).count_ones() as usize)
+        .sum::<usize>()
+        + tail.iter().filter(|&&b| b == b'\n').count();
+    let mut starts = Vec::with_capacity(count + 1);
+    starts.push(0u32);
+    for (i, word) in words.iter().enumerate() {
+        let mut mask = newlines_in(word);
+        while mask != 0 {
+            let byte = mask.trailing_zeros() as usize / 8;
+            starts.push(to_u32(i * 8 + byte + 1));
+            mask &= mask - 1;
+        }
+    }
+    let tail_start = words.len() * 8;
+    for (j, &b) in tail.iter().enumerate() {
+        if b == b'\n' {
+            starts.push(to_u32(tail_start + j + 1));
+        }
+    }
+    starts
+}
+
+/// The high bit of each byte of `word` that is `\n`, and no other bit (exact, unlike the
+/// classic `has_zero` trick whose borrows mark bytes above a match).
+fn newline_mask(word: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
 /// Saturating conversion: files are capped well below 4 GiB, so this never saturates in practice.
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -254,6 +285,30 @@ pub fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_starts_match_a_byte_by_byte_scan() {
+        // Bytes next to `\n` in value (0x0b, 0x8a, 0x09) and across the 8-byte words and tail.
+        let texts = [
+            "",
+            "\n",
+            "abc",
+            "a\nb\n\n\ncdefghij\n\nklm",
+            "\u{b}\n\t\u{8a}é\n\n\n\n\n\n\n\n\n1234567\n12345678\n123456789\n",
+            "x: 1\r\ny: 2\r\nzz: ∑\n",
+        ];
+        for text in texts {
+            let naive: Vec<u32> = std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i as u32 + 1),
+                )
+                .collect();
+            assert_eq!(line_starts(text), naive, "{text:?}");
+        }
+    }
 
     #[test]
     fn positions_count_characters_not_bytes() {
