@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use smol_str::SmolStr;
 
 use super::kinds::{group_of, is_cluster_scoped, known_kind, version_of, KnownKind};
-use super::location::{resolve_path, FieldPath, Location};
+use super::location::{resolve_written, FieldPath, Location};
 use super::object::{Object, Typed};
 use super::retained::RetainedPool;
 use super::strict::{self, Decoder, Failure, Overlay, UnknownField};
@@ -549,7 +549,7 @@ fn missing_containers(obj: &Object) -> Option<Diagnostic> {
         return None;
     }
     let path = format!("{}.containers", t.spec_path);
-    let written = resolve_path(&obj.tree, obj.root, &FieldPath::parse(&path).0);
+    let written = resolve_written(&obj.tree, obj.root, &path);
     if written.complete && !obj.tree.is_sequence(written.value) {
         // Written, but not as a list: the type error already says so.
         return None;

@@ -11,6 +11,67 @@ pub enum Segment {
     Index(usize),
 }
 
+impl Segment {
+    /// This segment, borrowed.
+    pub fn step(&self) -> Step<'_> {
+        match self {
+            Segment::Key(k) => Step::Key(k),
+            Segment::Index(i) => Step::Index(*i),
+        }
+    }
+}
+
+/// One step of a field path, borrowed from the text it is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The steps of a written path, read as [`FieldPath::parse`] reads them but without building
+/// it: rules and suppressions resolve constant paths for every finding.
+pub fn steps(path: &str) -> Steps<'_> {
+    Steps { rest: path }
+}
+
+/// The iterator [`steps`] returns.
+#[derive(Debug, Clone)]
+pub struct Steps<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Steps<'a> {
+    type Item = Step<'a>;
+
+    fn next(&mut self) -> Option<Step<'a>> {
+        loop {
+            let rest = self.rest;
+            if rest.is_empty() {
+                return None;
+            }
+            if let Some(after) = rest.strip_prefix("[\"") {
+                let end = after.find("\"]").unwrap_or(after.len());
+                self.rest = after.get(end + 2..).unwrap_or("");
+                return Some(Step::Key(after.get(..end).unwrap_or(after)));
+            } else if let Some(after) = rest.strip_prefix('[') {
+                let end = after.find(']').unwrap_or(after.len());
+                self.rest = after.get(end + 1..).unwrap_or("");
+                // An index that is not a number is skipped, as it always was.
+                if let Ok(i) = after.get(..end).unwrap_or(after).parse() {
+                    return Some(Step::Index(i));
+                }
+            } else if let Some(after) = rest.strip_prefix('.') {
+                self.rest = after;
+            } else {
+                let end = rest.find(['.', '[']).unwrap_or(rest.len());
+                let (key, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
+                self.rest = tail;
+                return Some(Step::Key(key));
+            }
+        }
+    }
+}
+
 /// A path from an object's root to one of its fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FieldPath(pub Vec<Segment>);
@@ -18,29 +79,14 @@ pub struct FieldPath(pub Vec<Segment>);
 impl FieldPath {
     /// Parses `a.b[0].c`; keys holding dots can be written `labels["app.kubernetes.io/name"]`.
     pub fn parse(path: &str) -> FieldPath {
-        let mut segs = Vec::new();
-        let mut rest = path;
-        while !rest.is_empty() {
-            if let Some(after) = rest.strip_prefix("[\"") {
-                let end = after.find("\"]").unwrap_or(after.len());
-                segs.push(Segment::Key(after.get(..end).unwrap_or(after).to_string()));
-                rest = after.get(end + 2..).unwrap_or("");
-            } else if let Some(after) = rest.strip_prefix('[') {
-                let end = after.find(']').unwrap_or(after.len());
-                if let Ok(i) = after.get(..end).unwrap_or(after).parse() {
-                    segs.push(Segment::Index(i));
-                }
-                rest = after.get(end + 1..).unwrap_or("");
-            } else if let Some(after) = rest.strip_prefix('.') {
-                rest = after;
-            } else {
-                let end = rest.find(['.', '[']).unwrap_or(rest.len());
-                let (key, tail) = rest.split_at_checked(end).unwrap_or((rest, ""));
-                segs.push(Segment::Key(key.to_string()));
-                rest = tail;
-            }
-        }
-        FieldPath(segs)
+        FieldPath(
+            steps(path)
+                .map(|s| match s {
+                    Step::Key(k) => Segment::Key(k.to_string()),
+                    Step::Index(i) => Segment::Index(i),
+                })
+                .collect(),
+        )
     }
 
     /// This path with one more key.
@@ -96,6 +142,19 @@ pub struct Resolution {
 
 /// Walks `path` from `root`, stopping at the first segment that is not there.
 pub fn resolve_path(tree: &Tree, root: NodeId, path: &[Segment]) -> Resolution {
+    resolve_steps(tree, root, path.iter().map(Segment::step))
+}
+
+/// As [`resolve_path`], for a path as written (`spec.template.metadata.annotations`).
+pub fn resolve_written(tree: &Tree, root: NodeId, path: &str) -> Resolution {
+    resolve_steps(tree, root, steps(path))
+}
+
+fn resolve_steps<'a>(
+    tree: &Tree,
+    root: NodeId,
+    path: impl IntoIterator<Item = Step<'a>>,
+) -> Resolution {
     let mut res = Resolution {
         value: root,
         key: None,
@@ -103,8 +162,8 @@ pub fn resolve_path(tree: &Tree, root: NodeId, path: &[Segment]) -> Resolution {
     };
     for seg in path {
         let next = match seg {
-            Segment::Key(k) => tree.get(res.value, k).map(|(key, v)| (Some(key), v)),
-            Segment::Index(i) => tree.items(res.value).get(*i).map(|&v| (None, v)),
+            Step::Key(k) => tree.get(res.value, k).map(|(key, v)| (Some(key), v)),
+            Step::Index(i) => tree.items(res.value).get(i).map(|&v| (None, v)),
         };
         match next {
             Some((key, v)) => {
@@ -127,6 +186,29 @@ pub fn resolve_path(tree: &Tree, root: NodeId, path: &[Segment]) -> Resolution {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn steps_read_keys_quoted_keys_and_indexes_skipping_bad_indexes() {
+        let got: Vec<Step<'_>> = steps("spec.a[\"x.y/z\"][2].b[oops].c.[3]d").collect();
+        assert_eq!(
+            got,
+            [
+                Step::Key("spec"),
+                Step::Key("a"),
+                Step::Key("x.y/z"),
+                Step::Index(2),
+                Step::Key("b"),
+                Step::Key("c"),
+                Step::Index(3),
+                Step::Key("d"),
+            ]
+        );
+        assert_eq!(steps("").count(), 0);
+        assert_eq!(
+            steps("[\"unterminated").collect::<Vec<_>>(),
+            [Step::Key("unterminated")]
+        );
+    }
 
     #[test]
     fn parse_and_display_round_trip() {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use smol_str::SmolStr;
 
-use super::location::{resolve_path, FieldPath, Location};
+use super::location::{resolve_path, resolve_written, FieldPath, Location, Resolution};
 use super::view::{self, ObjectMeta};
 use crate::source::tree::ScalarStyle;
 use crate::source::{FileId, NodeId, Span, Tree};
@@ -113,12 +113,16 @@ impl Object {
 
     /// The value at `path`, or the key of its nearest written parent when it is missing.
     pub fn locate(&self, path: &str) -> Location {
-        self.locate_path(&FieldPath::parse(path))
+        self.located(resolve_written(&self.tree, self.root, path))
     }
 
     /// As [`Object::locate`], for a built path.
     pub fn locate_path(&self, path: &FieldPath) -> Location {
-        let r = resolve_path(&self.tree, self.root, &path.0);
+        self.located(resolve_path(&self.tree, self.root, &path.0))
+    }
+
+    /// The value a resolution reached, or the key of its nearest written parent.
+    fn located(&self, r: Resolution) -> Location {
         let node = if r.complete {
             r.value
         } else {
@@ -129,13 +133,13 @@ impl Object {
 
     /// The key at `path` (the value when the last step is a list index), or its nearest parent.
     pub fn locate_key(&self, path: &str) -> Location {
-        let r = resolve_path(&self.tree, self.root, &FieldPath::parse(path).0);
+        let r = resolve_written(&self.tree, self.root, path);
         self.at_node(r.key.unwrap_or(r.value))
     }
 
     /// True when the field at `path` is written in the manifest.
     pub fn has(&self, path: &str) -> bool {
-        resolve_path(&self.tree, self.root, &FieldPath::parse(path).0).complete
+        resolve_written(&self.tree, self.root, path).complete
     }
 
     /// The bytes `range` of the string value at `path`, when its source text is that string
@@ -143,7 +147,7 @@ impl Object {
     /// whole value, as [`Object::locate`] gives it.
     pub fn locate_within(&self, path: &str, range: std::ops::Range<usize>) -> Location {
         let whole = self.locate(path);
-        let r = resolve_path(&self.tree, self.root, &FieldPath::parse(path).0);
+        let r = resolve_written(&self.tree, self.root, path);
         if !r.complete || range.start >= range.end {
             return whole;
         }
@@ -171,6 +175,9 @@ impl Object {
 
     /// True when the field at `path` (or a parent of it) was dropped for a type error.
     pub fn is_broken(&self, path: &str) -> bool {
+        if self.broken.is_empty() {
+            return false;
+        }
         let want = FieldPath::parse(path);
         self.broken
             .iter()

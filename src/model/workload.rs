@@ -2,7 +2,6 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
-use super::location::FieldPath;
 use super::object::{Object, Typed};
 use super::selector::{InvalidSelector, Labels, Selector};
 use super::view::{Container, ObjectMeta, PodSpec};
@@ -271,7 +270,7 @@ pub fn written_template_labels(obj: &Object) -> Labels {
         "CronJob" => "spec.jobTemplate.spec.template.metadata.labels",
         _ => "spec.template.metadata.labels",
     };
-    let r = super::location::resolve_path(&obj.tree, obj.root, &FieldPath::parse(path).0);
+    let r = super::location::resolve_written(&obj.tree, obj.root, path);
     if !r.complete {
         return Labels::new();
     }

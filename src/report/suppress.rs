@@ -9,7 +9,7 @@ use globset::{GlobMatcher, GlobSet};
 
 use super::place::{is_document_boundary, Block};
 use super::{Diagnostic, Severity, SuppressedBy, Suppression};
-use crate::model::location::{resolve_path, FieldPath};
+use crate::model::location::resolve_written;
 use crate::model::{Inventory, Location, ObjectId};
 use crate::rules::{self, unknown_rule, unused_suppression};
 use crate::source::file::to_u32;
@@ -386,7 +386,7 @@ fn scan_annotations(inv: &Inventory, id: ObjectId, out: &mut Vec<Written>) {
         "spec.template.metadata.annotations",
         "spec.jobTemplate.spec.template.metadata.annotations",
     ] {
-        let r = resolve_path(&obj.tree, obj.root, &FieldPath::parse(path).0);
+        let r = resolve_written(&obj.tree, obj.root, path);
         if !r.complete {
             continue;
         }
