@@ -7,6 +7,7 @@ pub mod legacy;
 pub mod location;
 pub mod object;
 pub mod retained;
+pub mod schema;
 pub mod selector;
 pub mod strict;
 pub mod view;
