@@ -21,8 +21,7 @@ pub enum Fed<'a> {
 }
 
 /// What the strict decoder feeds for `s`, or `None` where this check does not follow it: a
-/// tagged scalar, a number JSON cannot hold (the decode fails), a number with `_` (resolving it
-/// allocates).
+/// tagged scalar, a number JSON cannot hold (the decode fails), a long number-like text with `_`.
 #[inline]
 pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
     if s.tag != ScalarTag::None {
@@ -36,10 +35,12 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
         .as_bytes()
         .first()
         .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
-    if numeric && s.text.contains('_') {
-        return None;
-    }
-    Some(match resolve_plain(s.text) {
+    let resolved = if numeric && s.text.contains('_') {
+        underscored(s.text)?
+    } else {
+        resolve_plain(s.text)
+    };
+    Some(match resolved {
         Resolved::Null => Fed::Unit,
         Resolved::Bool(b) => Fed::Bool(b),
         Resolved::Int(i) => int(i),
@@ -48,7 +49,33 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
         Resolved::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => int(f as i64),
         Resolved::Float(f) if f.is_finite() => Fed::F64(f),
         Resolved::Float(_) => return None,
-        Resolved::Str(t) => Fed::Str(t),
+        Resolved::Str(_) => Fed::Str(s.text),
+    })
+}
+
+/// `resolve_plain` of a number-like `text` with `_`, which it resolves by parsing the text
+/// without them: done here without allocating. `None` when unsure.
+fn underscored(text: &str) -> Option<Resolved<'_>> {
+    let number_bytes = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.' | b'_');
+    if !text.as_bytes().iter().all(number_bytes) {
+        // No number has any other byte: it stays the text.
+        return Some(Resolved::Str(text));
+    }
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for &b in text.as_bytes().iter().filter(|&&b| b != b'_') {
+        *buf.get_mut(len)? = b;
+        len += 1;
+    }
+    let cleaned = std::str::from_utf8(buf.get(..len)?).ok()?;
+    // `text` holds `_`, so it is none of the words (`.inf`) resolved before the underscores go.
+    Some(match resolve_plain(cleaned) {
+        Resolved::Str(_) => Resolved::Str(text),
+        Resolved::Float(f) if !f.is_finite() => return None,
+        Resolved::Null | Resolved::Bool(_) => return None,
+        Resolved::Int(i) => Resolved::Int(i),
+        Resolved::Uint(u) => Resolved::Uint(u),
+        Resolved::Float(f) => Resolved::Float(f),
     })
 }
 
@@ -70,6 +97,7 @@ pub fn accepts(shape: Shape, v: Fed<'_>) -> bool {
         (Shape::I32 | Shape::IntOrString, Fed::U64(u)) => u <= I32_MAX,
         (Shape::I32 | Shape::IntOrString, Fed::I64(i)) => i >= I32_MIN,
         (Shape::IntOrString, Fed::Str(_)) => true,
+        (Shape::Const(c), Fed::Str(s)) => s == c,
         (Shape::I64, Fed::U64(u)) => u <= I64_MAX,
         (Shape::I64, Fed::I64(_)) => true,
         (Shape::F64, Fed::U64(_) | Fed::I64(_) | Fed::F64(_)) => true,
@@ -87,4 +115,54 @@ pub fn accepts(shape: Shape, v: Fed<'_>) -> bool {
 /// The strict decoder hands a string over with `visit_borrowed_str`, as this does.
 fn str_de(s: &str) -> BorrowedStrDeserializer<'_, serde_json::Error> {
     BorrowedStrDeserializer::new(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::scalar::resolve;
+
+    #[test]
+    fn underscores_resolve_as_the_decoder_resolves_them() {
+        for text in [
+            "1_000",
+            "-1_0",
+            "+1_0",
+            "0x_1F",
+            "1_0.5",
+            "1_0e3",
+            ".5_0",
+            "1_0_",
+            "-_",
+            "--a_b",
+            "--model-id=$(MODEL_ID)",
+            "-a_b",
+            "1_Gi",
+            "0b1_01",
+            "0o1_7",
+            "1.2.3_4",
+            ".in_f",
+            "-.in_f",
+            ".na_n",
+            "9_223_372_036_854_775_808",
+            "1_8446744073709551616",
+        ] {
+            let s = Scalar {
+                text,
+                style: ScalarStyle::Plain,
+                tag: ScalarTag::None,
+            };
+            let want = match resolve(text, ScalarStyle::Plain, ScalarTag::None) {
+                Resolved::Str(t) => Some(Resolved::Str(t)),
+                Resolved::Float(f) if !f.is_finite() => None,
+                r => Some(r),
+            };
+            let got = underscored(text);
+            assert!(got.is_none() || got == want, "{text}: {got:?} vs {want:?}");
+            assert!(
+                fed(&s).is_some() == want.is_some() || got.is_none(),
+                "{text}"
+            );
+        }
+    }
 }

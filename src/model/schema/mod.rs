@@ -8,11 +8,15 @@
 //! where it is unsure it says no, and the decoder decides.
 
 pub mod leaf;
+pub mod oracle;
 pub mod shape;
 #[rustfmt::skip]
 pub mod table;
 #[cfg(test)]
+mod tests;
+#[cfg(test)]
 mod trace;
+pub mod types;
 pub mod validate;
 
 pub use validate::validate;

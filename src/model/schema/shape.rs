@@ -33,9 +33,8 @@ pub enum Shape {
     ByteString,
     /// Free JSON (`serde_json::Value`, `FieldsV1`, `RawExtension`): anything JSON can hold.
     Json,
-    /// A string the impl compares with a constant after reading it (a resource's `apiVersion`
-    /// and `kind`): valid only when the overlay shows the constant instead of what is written.
-    Checked,
+    /// A string the impl requires to be exactly this one (a resource's `apiVersion` and `kind`).
+    Const(&'static str),
     /// `Vec<T>`: a sequence of items of the shape.
     List(&'static Shape),
     /// `BTreeMap<String, T>`: a mapping whose keys are free and whose values have the shape.
@@ -109,7 +108,4 @@ impl StructSchema {
 pub struct Root {
     pub kind: KnownKind,
     pub schema: StructId,
-    /// The `apiVersion` and `kind` its impl insists on (`Resource::API_VERSION`, `KIND`), for
-    /// the types that check them.
-    pub api_version_kind: Option<(&'static str, &'static str)>,
 }

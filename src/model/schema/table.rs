@@ -20,8 +20,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("v1")), // apiVersion
+            Slot::bare(Shape::Const("Pod")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(18 /* PodSpec */)), // spec
             Slot::opt(Shape::Struct(19 /* PodStatus */)), // status
@@ -39,8 +39,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("apps/v1")), // apiVersion
+            Slot::bare(Shape::Const("Deployment")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(20 /* DeploymentSpec */)), // spec
             Slot::opt(Shape::Struct(21 /* DeploymentStatus */)), // status
@@ -58,8 +58,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("apps/v1")), // apiVersion
+            Slot::bare(Shape::Const("ReplicaSet")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(22 /* ReplicaSetSpec */)), // spec
             Slot::opt(Shape::Struct(23 /* ReplicaSetStatus */)), // status
@@ -77,8 +77,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("v1")), // apiVersion
+            Slot::bare(Shape::Const("ReplicationController")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(24 /* ReplicationControllerSpec */)), // spec
             Slot::opt(Shape::Struct(25 /* ReplicationControllerStatus */)), // status
@@ -96,8 +96,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("apps/v1")), // apiVersion
+            Slot::bare(Shape::Const("StatefulSet")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(26 /* StatefulSetSpec */)), // spec
             Slot::opt(Shape::Struct(27 /* StatefulSetStatus */)), // status
@@ -115,8 +115,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("apps/v1")), // apiVersion
+            Slot::bare(Shape::Const("DaemonSet")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(28 /* DaemonSetSpec */)), // spec
             Slot::opt(Shape::Struct(29 /* DaemonSetStatus */)), // status
@@ -134,8 +134,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("batch/v1")), // apiVersion
+            Slot::bare(Shape::Const("Job")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(30 /* JobSpec */)), // spec
             Slot::opt(Shape::Struct(31 /* JobStatus */)), // status
@@ -153,8 +153,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("batch/v1")), // apiVersion
+            Slot::bare(Shape::Const("CronJob")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(32 /* CronJobSpec */)), // spec
             Slot::opt(Shape::Struct(33 /* CronJobStatus */)), // status
@@ -172,8 +172,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("v1")), // apiVersion
+            Slot::bare(Shape::Const("Service")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(34 /* ServiceSpec */)), // spec
             Slot::opt(Shape::Struct(35 /* ServiceStatus */)), // status
@@ -190,8 +190,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "subsets",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("v1")), // apiVersion
+            Slot::bare(Shape::Const("Endpoints")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::List(&Shape::Struct(36 /* EndpointSubset */))), // subsets
         ],
@@ -209,8 +209,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "ports",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("discovery.k8s.io/v1")), // apiVersion
+            Slot::bare(Shape::Const("EndpointSlice")), // kind
             Slot::opt(Shape::Str), // addressType
             Slot::opt(Shape::List(&Shape::Struct(37 /* Endpoint */))), // endpoints
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
@@ -229,8 +229,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("networking.k8s.io/v1")), // apiVersion
+            Slot::bare(Shape::Const("Ingress")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(39 /* IngressSpec */)), // spec
             Slot::opt(Shape::Struct(40 /* IngressStatus */)), // status
@@ -261,8 +261,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("policy/v1")), // apiVersion
+            Slot::bare(Shape::Const("PodDisruptionBudget")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(42 /* PodDisruptionBudgetSpec */)), // spec
             Slot::opt(Shape::Struct(43 /* PodDisruptionBudgetStatus */)), // status
@@ -280,8 +280,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("v1")), // apiVersion
+            Slot::bare(Shape::Const("PersistentVolumeClaim")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(44 /* PersistentVolumeClaimSpec */)), // spec
             Slot::opt(Shape::Struct(45 /* PersistentVolumeClaimStatus */)), // status
@@ -299,8 +299,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("autoscaling/v1")), // apiVersion
+            Slot::bare(Shape::Const("HorizontalPodAutoscaler")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(46 /* HorizontalPodAutoscalerSpec */)), // spec
             Slot::opt(Shape::Struct(47 /* HorizontalPodAutoscalerStatus */)), // status
@@ -318,8 +318,8 @@ pub static STRUCTS: [StructSchema; 247] = [
             "status",
         ],
         slots: &[
-            Slot::bare(Shape::Checked), // apiVersion
-            Slot::bare(Shape::Checked), // kind
+            Slot::bare(Shape::Const("autoscaling/v2")), // apiVersion
+            Slot::bare(Shape::Const("HorizontalPodAutoscaler")), // kind
             Slot::opt(Shape::Struct(17 /* ObjectMeta */)), // metadata
             Slot::opt(Shape::Struct(48 /* HorizontalPodAutoscalerSpec */)), // spec
             Slot::opt(Shape::Struct(49 /* HorizontalPodAutoscalerStatus */)), // status
@@ -4406,21 +4406,21 @@ pub static STRUCTS: [StructSchema; 247] = [
 
 /// Where each known kind's decode starts.
 pub static ROOTS: [Root; 17] = [
-    Root { kind: KnownKind::Pod, schema: 0, api_version_kind: Some(("v1", "Pod")) },
-    Root { kind: KnownKind::Deployment, schema: 1, api_version_kind: Some(("apps/v1", "Deployment")) },
-    Root { kind: KnownKind::ReplicaSet, schema: 2, api_version_kind: Some(("apps/v1", "ReplicaSet")) },
-    Root { kind: KnownKind::ReplicationController, schema: 3, api_version_kind: Some(("v1", "ReplicationController")) },
-    Root { kind: KnownKind::StatefulSet, schema: 4, api_version_kind: Some(("apps/v1", "StatefulSet")) },
-    Root { kind: KnownKind::DaemonSet, schema: 5, api_version_kind: Some(("apps/v1", "DaemonSet")) },
-    Root { kind: KnownKind::Job, schema: 6, api_version_kind: Some(("batch/v1", "Job")) },
-    Root { kind: KnownKind::CronJob, schema: 7, api_version_kind: Some(("batch/v1", "CronJob")) },
-    Root { kind: KnownKind::Service, schema: 8, api_version_kind: Some(("v1", "Service")) },
-    Root { kind: KnownKind::Endpoints, schema: 9, api_version_kind: Some(("v1", "Endpoints")) },
-    Root { kind: KnownKind::EndpointSlice, schema: 10, api_version_kind: Some(("discovery.k8s.io/v1", "EndpointSlice")) },
-    Root { kind: KnownKind::Ingress, schema: 11, api_version_kind: Some(("networking.k8s.io/v1", "Ingress")) },
-    Root { kind: KnownKind::LegacyIngress, schema: 12, api_version_kind: None },
-    Root { kind: KnownKind::PodDisruptionBudget, schema: 13, api_version_kind: Some(("policy/v1", "PodDisruptionBudget")) },
-    Root { kind: KnownKind::PersistentVolumeClaim, schema: 14, api_version_kind: Some(("v1", "PersistentVolumeClaim")) },
-    Root { kind: KnownKind::HorizontalPodAutoscalerV1, schema: 15, api_version_kind: Some(("autoscaling/v1", "HorizontalPodAutoscaler")) },
-    Root { kind: KnownKind::HorizontalPodAutoscalerV2, schema: 16, api_version_kind: Some(("autoscaling/v2", "HorizontalPodAutoscaler")) },
+    Root { kind: KnownKind::Pod, schema: 0 },
+    Root { kind: KnownKind::Deployment, schema: 1 },
+    Root { kind: KnownKind::ReplicaSet, schema: 2 },
+    Root { kind: KnownKind::ReplicationController, schema: 3 },
+    Root { kind: KnownKind::StatefulSet, schema: 4 },
+    Root { kind: KnownKind::DaemonSet, schema: 5 },
+    Root { kind: KnownKind::Job, schema: 6 },
+    Root { kind: KnownKind::CronJob, schema: 7 },
+    Root { kind: KnownKind::Service, schema: 8 },
+    Root { kind: KnownKind::Endpoints, schema: 9 },
+    Root { kind: KnownKind::EndpointSlice, schema: 10 },
+    Root { kind: KnownKind::Ingress, schema: 11 },
+    Root { kind: KnownKind::LegacyIngress, schema: 12 },
+    Root { kind: KnownKind::PodDisruptionBudget, schema: 13 },
+    Root { kind: KnownKind::PersistentVolumeClaim, schema: 14 },
+    Root { kind: KnownKind::HorizontalPodAutoscalerV1, schema: 15 },
+    Root { kind: KnownKind::HorizontalPodAutoscalerV2, schema: 16 },
 ];

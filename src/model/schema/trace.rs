@@ -19,6 +19,7 @@ use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Expected, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 
+use super::types::{with_type, WithType, ALL_KINDS};
 use crate::model::kinds::KnownKind;
 use crate::model::legacy::LegacyIngress;
 
@@ -77,8 +78,9 @@ struct Seen {
 enum Goal<'a> {
     /// Record the struct's name and fields.
     Fields,
-    /// Offer these keys, recording how the first one's value is read.
-    Field(&'a [&'static str]),
+    /// Offer these keys, recording how the first one's value is read; a bare string is given
+    /// the text.
+    Field(&'a [&'static str], &'a str),
     /// Offer these keys with minimal values, recording whether the struct is content.
     Keys(&'a [&'static str]),
 }
@@ -90,8 +92,8 @@ enum Mode<'a> {
         path: &'a [&'static str],
         goal: Goal<'a>,
     },
-    /// Recording the calls of a field's value.
-    Record,
+    /// Recording the calls of a field's value, giving a bare string this text.
+    Record(&'a str),
     /// Giving the smallest value each call accepts.
     Minimal,
 }
@@ -127,13 +129,13 @@ impl<'a> Tracer<'a> {
     fn leaf<'de, V: Visitor<'de>>(self, method: &str, v: V) -> Result<V::Value, Stop> {
         match self.mode {
             Mode::Walk { .. } => panic!("the path leads to a {method}, not a struct: {}", self.ty),
-            Mode::Record => {
+            Mode::Record(text) => {
                 let direct = self.seen.borrow().steps.is_empty();
                 self.push(Step::Leaf(format!("{method}: {}", expecting(&v))));
                 if direct && (method == "str" || method == "string") {
                     // A bare string field: let the struct visitor judge a value, which tells a
-                    // checked constant (`apiVersion`) from a plain string.
-                    v.visit_str("\u{1}probe")
+                    // constant (`apiVersion`) from a plain string.
+                    v.visit_str(text)
                 } else {
                     Err(unwind())
                 }
@@ -179,7 +181,7 @@ impl<'de> MapAccess<'de> for Entries<'_> {
         let Some(&key) = self.keys.get(self.pos) else {
             return Ok(None);
         };
-        if matches!(self.value.mode, Mode::Record) && self.keys == ["\u{2}key"] {
+        if matches!(self.value.mode, Mode::Record(_)) && self.keys == ["\u{2}key"] {
             let ty = std::any::type_name::<K::Value>();
             assert_eq!(ty, "alloc::string::String", "a map keyed by {ty}");
         }
@@ -220,6 +222,9 @@ impl<'de> SeqAccess<'de> for Items<'_> {
     }
 }
 
+/// The string a bare string field is first given.
+const PROBE: &str = "\u{1}probe";
+
 /// The key a traced map is offered.
 const MAP_KEY: &[&str] = &["\u{2}key"];
 
@@ -234,18 +239,18 @@ impl<'de, 'a> Deserializer<'de> for Tracer<'a> {
         match self.mode {
             Mode::Walk { .. } => v.visit_some(inner),
             Mode::Minimal => v.visit_none(),
-            Mode::Record if expecting(&v) == "option" => {
+            Mode::Record(_) if expecting(&v) == "option" => {
                 self.push(Step::Option);
                 v.visit_some(inner)
             }
-            Mode::Record => self.leaf("option", v),
+            Mode::Record(_) => self.leaf("option", v),
         }
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Stop> {
         match self.mode {
             Mode::Minimal => v.visit_seq(Items { item: None }),
-            Mode::Record => {
+            Mode::Record(_) => {
                 self.push(Step::List);
                 v.visit_seq(Items { item: Some(self) })
             }
@@ -256,7 +261,7 @@ impl<'de, 'a> Deserializer<'de> for Tracer<'a> {
     fn deserialize_map<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Stop> {
         match self.mode {
             Mode::Minimal => v.visit_map(self.entries(&[], self)),
-            Mode::Record => {
+            Mode::Record(_) => {
                 self.push(Step::Map);
                 v.visit_map(self.entries(MAP_KEY, self))
             }
@@ -269,7 +274,7 @@ impl<'de, 'a> Deserializer<'de> for Tracer<'a> {
         name: &'static str,
         v: V,
     ) -> Result<V::Value, Stop> {
-        if matches!(self.mode, Mode::Record) {
+        if matches!(self.mode, Mode::Record(_)) {
             self.push(Step::Newtype(name));
         }
         v.visit_newtype_struct(self)
@@ -283,7 +288,7 @@ impl<'de, 'a> Deserializer<'de> for Tracer<'a> {
     ) -> Result<V::Value, Stop> {
         match self.mode {
             Mode::Minimal => v.visit_map(self.entries(&[], self)),
-            Mode::Record => {
+            Mode::Record(_) => {
                 self.push(Step::Struct {
                     ty: self.ty,
                     name,
@@ -298,8 +303,8 @@ impl<'de, 'a> Deserializer<'de> for Tracer<'a> {
                             self.seen.borrow_mut().root = Some((self.ty, name, fields));
                             return Err(unwind());
                         }
-                        Goal::Field(keys) => {
-                            v.visit_map(self.entries(keys, self.with(Mode::Record)))
+                        Goal::Field(keys, text) => {
+                            v.visit_map(self.entries(keys, self.with(Mode::Record(text))))
                         }
                         Goal::Keys(keys) => {
                             v.visit_map(self.entries(keys, self.with(Mode::Minimal)))
@@ -413,48 +418,36 @@ fn entry<T: DeserializeOwned>(t: Tracer<'_>) -> Result<(), Stop> {
     T::deserialize(t).map(|_| ())
 }
 
-/// A known kind, the type `model::decode` decodes it into, and the constants its impl checks.
+/// A known kind and the type `model::decode` decodes it into.
 struct RootType {
     kind: KnownKind,
     entry: Entry,
-    api_version_kind: Option<(&'static str, &'static str)>,
 }
 
-fn resource<T: DeserializeOwned + k8s_openapi::Resource>(kind: KnownKind) -> RootType {
-    RootType {
-        kind,
-        entry: entry::<T>,
-        api_version_kind: Some((T::API_VERSION, T::KIND)),
+/// Makes the [`RootType`] of a kind.
+struct MakeRoot(KnownKind);
+
+impl WithType for MakeRoot {
+    type Out = RootType;
+    fn resource<T: DeserializeOwned + k8s_openapi::Resource>(self) -> RootType {
+        RootType {
+            kind: self.0,
+            entry: entry::<T>,
+        }
+    }
+    fn legacy(self) -> RootType {
+        RootType {
+            kind: self.0,
+            entry: entry::<LegacyIngress>,
+        }
     }
 }
 
-/// The same pairs as `model::decode::decode_typed`.
 fn roots() -> Vec<RootType> {
-    use k8s_openapi::api as k;
-    use KnownKind as K;
-    vec![
-        resource::<k::core::v1::Pod>(K::Pod),
-        resource::<k::apps::v1::Deployment>(K::Deployment),
-        resource::<k::apps::v1::ReplicaSet>(K::ReplicaSet),
-        resource::<k::core::v1::ReplicationController>(K::ReplicationController),
-        resource::<k::apps::v1::StatefulSet>(K::StatefulSet),
-        resource::<k::apps::v1::DaemonSet>(K::DaemonSet),
-        resource::<k::batch::v1::Job>(K::Job),
-        resource::<k::batch::v1::CronJob>(K::CronJob),
-        resource::<k::core::v1::Service>(K::Service),
-        resource::<k::core::v1::Endpoints>(K::Endpoints),
-        resource::<k::discovery::v1::EndpointSlice>(K::EndpointSlice),
-        resource::<k::networking::v1::Ingress>(K::Ingress),
-        RootType {
-            kind: K::LegacyIngress,
-            entry: entry::<LegacyIngress>,
-            api_version_kind: None,
-        },
-        resource::<k::policy::v1::PodDisruptionBudget>(K::PodDisruptionBudget),
-        resource::<k::core::v1::PersistentVolumeClaim>(K::PersistentVolumeClaim),
-        resource::<k::autoscaling::v1::HorizontalPodAutoscaler>(K::HorizontalPodAutoscalerV1),
-        resource::<k::autoscaling::v2::HorizontalPodAutoscaler>(K::HorizontalPodAutoscalerV2),
-    ]
+    ALL_KINDS
+        .iter()
+        .map(|&k| with_type(k, MakeRoot(k)))
+        .collect()
 }
 
 /// A struct found, and how to reach it from a root.
@@ -559,7 +552,7 @@ impl Generator {
             let f = self.found.get(id).expect("found");
             (f.root, f.path.clone())
         };
-        let seen = self.run(root, &path, Goal::Field(&[field]));
+        let seen = self.run(root, &path, Goal::Field(&[field], PROBE));
         path.push(field);
         let (nullable, steps) = match seen.steps.split_first() {
             Some((Step::Option, rest)) => (true, rest),
@@ -570,9 +563,18 @@ impl Generator {
             Some(Ok(())) => {}
             Some(Err(e)) if e == UNWIND => {}
             Some(Err(e)) => {
-                // The impl refused a value of the right type: it checks more than the type.
+                // The impl refused a string: it wants one string only, which it names.
                 assert!(!nullable && shape == "Shape::Str", "{path:?}: {e}");
-                shape = "Shape::Checked".into();
+                let want = e
+                    .strip_prefix(&format!("invalid value: string {PROBE:?}, expected "))
+                    .unwrap_or_else(|| panic!("{path:?}: {e}"));
+                let again = self.run(root, &path[..path.len() - 1], Goal::Field(&[field], want));
+                assert_eq!(
+                    again.outcome,
+                    Some(Ok(())),
+                    "{path:?}: {want:?} refused too"
+                );
+                shape = format!("Shape::Const({want:?})");
             }
             None => panic!("{path:?}: the struct was never reached"),
         }
@@ -683,13 +685,9 @@ pub fn generate() -> String {
     let _ = writeln!(out, "/// Where each known kind's decode starts.");
     let _ = writeln!(out, "pub static ROOTS: [Root; {}] = [", g.roots.len());
     for (r, id) in g.roots.iter().zip(&root_ids) {
-        let avk = match r.api_version_kind {
-            Some((a, k)) => format!("Some(({a:?}, {k:?}))"),
-            None => "None".into(),
-        };
         let _ = writeln!(
             out,
-            "    Root {{ kind: KnownKind::{:?}, schema: {id}, api_version_kind: {avk} }},",
+            "    Root {{ kind: KnownKind::{:?}, schema: {id} }},",
             r.kind
         );
     }

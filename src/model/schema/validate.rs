@@ -27,19 +27,18 @@ pub fn validate(tree: &Tree, root: NodeId, kind: KnownKind, overlay: Overlay) ->
     let Some(schema) = STRUCTS.get(usize::from(start.schema)) else {
         return false;
     };
-    if let Some(shown) = overlay.api_version_kind {
-        // Shown, they are judged like written keys, and read by the impl's constant check.
-        let shown_ok = |field: &str, value: &str| match schema.find(field) {
-            Some((_, slot)) => match slot.shape {
-                Shape::Str => true,
-                Shape::Checked => start
-                    .api_version_kind
-                    .is_some_and(|(a, k)| value == if field == "kind" { k } else { a }),
-                _ => false,
-            },
-            None => false,
+    if let Some((api_version, kind)) = overlay.api_version_kind {
+        // Shown, they are judged like written keys and read like written strings.
+        let shown_ok = |field: &str, value: &str| {
+            schema
+                .find(field)
+                .is_some_and(|(_, slot)| match slot.shape {
+                    Shape::Str => true,
+                    Shape::Const(c) => c == value,
+                    _ => false,
+                })
         };
-        if !(shown_ok("apiVersion", shown.0) && shown_ok("kind", shown.1)) {
+        if !(shown_ok("apiVersion", api_version) && shown_ok("kind", kind)) {
             return false;
         }
     }

@@ -1,0 +1,354 @@
+//! The schema check is sound: over every known-kind object of the shared corpus and of a
+//! generated one, and over many mutants of them, a yes from `schema::validate` is always a
+//! clean strict decode (it succeeds and records no unknown key).
+
+use std::path::{Path, PathBuf};
+
+use kplint::model::kinds::{group_of, known_kind, version_of, KnownKind};
+use kplint::model::schema::oracle::{overlay_for, strict_verdict};
+use kplint::model::schema::validate;
+use kplint::source::tree::parse;
+use kplint::source::{NodeId, SourceFile, Tree};
+
+#[allow(dead_code)]
+#[path = "../examples/bench/generate.rs"]
+mod generate;
+
+/// The known-kind objects of a document: its root, or the items of a list.
+fn objects(tree: &Tree, root: NodeId) -> Vec<(NodeId, KnownKind)> {
+    let text = |map: NodeId, key: &str| {
+        tree.get(map, key)
+            .and_then(|(_, v)| tree.scalar(v))
+            .map(|s| s.text)
+    };
+    let known = |obj: NodeId| {
+        let (api, kind) = (text(obj, "apiVersion")?, text(obj, "kind")?);
+        known_kind(group_of(api), version_of(api), kind).map(|k| (obj, k))
+    };
+    match tree.get(root, "items") {
+        Some((_, items)) if tree.is_sequence(items) => {
+            tree.items(items).iter().filter_map(|&i| known(i)).collect()
+        }
+        _ => known(root).into_iter().collect(),
+    }
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    objects: usize,
+    clean: usize,
+    accepted: usize,
+    /// Yes from the check, no from the decoder: must stay empty.
+    unsound: Vec<String>,
+    /// Clean objects the check sent to the decoder, by kind.
+    declined: Vec<(String, usize)>,
+}
+
+impl Tally {
+    fn judge(&mut self, what: &str, tree: &Tree, obj: NodeId, kind: KnownKind) -> bool {
+        let overlay = overlay_for(tree, obj, kind);
+        let fast = validate(tree, obj, kind, overlay);
+        let slow = strict_verdict(tree, obj, kind, overlay);
+        self.objects += 1;
+        self.clean += usize::from(slow.clean());
+        self.accepted += usize::from(fast);
+        if fast && !slow.clean() {
+            self.unsound.push(format!("{what} ({kind:?}): {slow:?}"));
+        }
+        if !fast && slow.clean() {
+            let kind = format!("{kind:?}");
+            match self.declined.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, n)) => *n += 1,
+                None => self.declined.push((kind, 1)),
+            }
+        }
+        slow.clean()
+    }
+
+    fn report(&self, name: &str) {
+        eprintln!(
+            "{name}: {} known-kind objects, {} decode cleanly, the check accepts {} ({:.1}% of \
+             the clean ones); declined clean objects by kind: {:?}",
+            self.objects,
+            self.clean,
+            self.accepted,
+            100.0 * self.accepted as f64 / self.clean.max(1) as f64,
+            self.declined
+        );
+        assert!(
+            self.unsound.is_empty(),
+            "{name}: the check said yes where the decoder objects:\n{}",
+            self.unsound.join("\n")
+        );
+    }
+}
+
+fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("readable")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            manifest_files(&p, out);
+        } else if kplint::source::discover::is_manifest_name(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// Every manifest under `dir`, as (name, text).
+fn read_all(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    manifest_files(dir, &mut files);
+    files
+        .into_iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(&p).ok()?;
+            Some((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+fn shared_corpus() -> Option<Vec<(String, String)>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if dir.is_dir() {
+        return Some(read_all(&dir));
+    }
+    assert!(
+        std::env::var_os("KPLINT_SKIP_CORPUS").is_some(),
+        "../shared/corpus is missing; set KPLINT_SKIP_CORPUS=1 to skip the corpus tests knowingly"
+    );
+    eprintln!("WARNING: ../shared/corpus is missing: the shared-corpus soundness test is SKIPPED");
+    None
+}
+
+fn generated_corpus(documents: usize) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    generate::generate(dir.path(), documents, 42).expect("generated");
+    read_all(dir.path())
+}
+
+/// Judges every known-kind object of `files`.
+fn tally(files: &[(String, String)]) -> Tally {
+    let mut t = Tally::default();
+    for (name, text) in files {
+        let file = SourceFile::new(0, name.clone(), text);
+        for doc in parse(&file).documents {
+            for (obj, kind) in objects(&doc.tree, doc.root) {
+                t.judge(name, &doc.tree, obj, kind);
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn sound_over_the_shared_corpus() {
+    let Some(files) = shared_corpus() else {
+        return;
+    };
+    let t = tally(&files);
+    t.report("shared corpus");
+    assert!(t.objects > 1000, "{t:?}");
+}
+
+#[test]
+fn sound_and_accepting_over_a_generated_corpus() {
+    let t = tally(&generated_corpus(3000));
+    t.report("generated corpus");
+    assert!(t.clean > 2000, "{t:?}");
+    assert!(
+        t.accepted * 100 > t.clean * 95,
+        "the check accepts {} of {} clean objects",
+        t.accepted,
+        t.clean
+    );
+}
+
+/// A small, fixed PRNG so the mutants are the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        let mut x = self.0;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        (x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from.get(self.below(from.len()))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// Values put in place of a written one: each type, nulls, collections where scalars were.
+const VALUES: &[&str] = &[
+    "5",
+    "\"5\"",
+    "-1",
+    "0",
+    "1.5",
+    "3.0",
+    "4294967296",
+    "true",
+    "yes",
+    "off",
+    "~",
+    "null",
+    "",
+    "abc",
+    "''",
+    "'true'",
+    "[a]",
+    "[]",
+    "{a: 1}",
+    "{}",
+    "[{}]",
+    "{name: x}",
+    "2021-01-01T00:00:00Z",
+    ".nan",
+    "1_0",
+    "!!str 5",
+    "500m",
+    "1Gi",
+    "TCP",
+    "http",
+];
+
+/// Keys put in place of a written one, or added: unknown ones, case slips, fields of other
+/// structs, fields of the same struct (repeated keys).
+const KEYS: &[&str] = &[
+    "zzUnknown",
+    "Name",
+    "names",
+    "status",
+    "spec",
+    "selector",
+    "apiVersion",
+    "kind",
+    "metadata",
+    "name",
+    "image",
+    "replicas",
+    "containers",
+    "labels",
+    "template",
+    "ports",
+    "port",
+    "value",
+    "matchLabels",
+    "resources",
+    "limits",
+    "command",
+    "args",
+    "env",
+    "<<",
+    "1",
+    "on",
+];
+
+/// Where each node of an object's subtree is: mapping keys, and values or items.
+fn subtree(tree: &Tree, node: NodeId, keys: &mut Vec<NodeId>, values: &mut Vec<NodeId>) {
+    for (k, v) in tree.entries(node) {
+        keys.push(k);
+        values.push(v);
+        subtree(tree, v, keys, values);
+    }
+    for &item in tree.items(node) {
+        values.push(item);
+        subtree(tree, item, keys, values);
+    }
+}
+
+/// One mutant of `text`: a value, key or new entry written over or before a node.
+fn mutate(text: &str, tree: &Tree, root: NodeId, rng: &mut Rng) -> Option<String> {
+    let (mut keys, mut values) = (Vec::new(), Vec::new());
+    subtree(tree, root, &mut keys, &mut values);
+    let span = |n: NodeId| {
+        let s = tree.span(n);
+        (s.start as usize, s.end as usize)
+    };
+    let (start, end, with) = match rng.below(4) {
+        0 | 1 => {
+            let (s, e) = span(*values.get(rng.below(values.len()))?);
+            (s, e, rng.pick(VALUES).to_string())
+        }
+        2 => {
+            let (s, e) = span(*keys.get(rng.below(keys.len()))?);
+            (s, e, rng.pick(KEYS).to_string())
+        }
+        _ => {
+            // A new entry before a key, at its column (a flow mapping takes it too).
+            let (s, _) = span(*keys.get(rng.below(keys.len()))?);
+            let line_start = text.get(..s)?.rfind('\n').map_or(0, |i| i + 1);
+            let indent = text.get(line_start..s)?;
+            let flow = !indent.chars().all(|c| c == ' ' || c == '-');
+            let pad: String = indent.chars().map(|_| ' ').collect();
+            let (k, v) = (rng.pick(KEYS), rng.pick(VALUES));
+            let entry = if flow {
+                format!("{k}: {v}, ")
+            } else {
+                format!("{k}: {v}\n{pad}")
+            };
+            (s, s, entry)
+        }
+    };
+    Some(format!("{}{with}{}", text.get(..start)?, text.get(end..)?))
+}
+
+/// Mutates every clean single-object document of `files` `per_object` times.
+fn mutants(files: &[(String, String)], per_object: usize, seed: u64) -> Tally {
+    let mut rng = Rng(seed);
+    let mut t = Tally::default();
+    for (name, text) in files {
+        let file = SourceFile::new(0, name.clone(), text);
+        for doc in parse(&file).documents {
+            let [(obj, kind)] = objects(&doc.tree, doc.root)[..] else {
+                continue;
+            };
+            let overlay = overlay_for(&doc.tree, obj, kind);
+            if obj != doc.root || !strict_verdict(&doc.tree, obj, kind, overlay).clean() {
+                continue;
+            }
+            for _ in 0..per_object {
+                let Some(mutant) = mutate(text, &doc.tree, obj, &mut rng) else {
+                    continue;
+                };
+                let file = SourceFile::new(0, name.clone(), &mutant);
+                let parsed = parse(&file);
+                let Some(d) = parsed.documents.iter().find(|d| d.index == doc.index) else {
+                    continue;
+                };
+                for (obj, kind) in objects(&d.tree, d.root) {
+                    t.judge(&format!("{name}:\n{mutant}"), &d.tree, obj, kind);
+                }
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn sound_under_mutation_of_generated_objects() {
+    let t = mutants(&generated_corpus(1500), 12, 0x5eed);
+    t.report("mutants of generated objects");
+    // Many mutants stay clean (a string for a string) and many do not: both sides are tested.
+    assert!(t.objects > 10_000, "{t:?}");
+    assert!(t.accepted > 1000 && t.objects - t.clean > 3000, "{t:?}");
+}
+
+#[test]
+fn sound_under_mutation_of_the_shared_corpus() {
+    let Some(files) = shared_corpus() else {
+        return;
+    };
+    let t = mutants(&files, 6, 0xc0ffee);
+    t.report("mutants of shared-corpus objects");
+    assert!(t.objects > 5000, "{t:?}");
+}
