@@ -167,12 +167,11 @@ fn parse_go_magnitude(body: &str) -> Option<u64> {
     if body.is_empty() {
         return None;
     }
-    let lower = body.get(..2).map(str::to_ascii_lowercase);
     let after_prefix = body.get(2..).unwrap_or("");
-    let (digits, radix) = match lower.as_deref() {
-        Some("0x") => (after_prefix, 16),
-        Some("0o") => (after_prefix, 8),
-        Some("0b") => (after_prefix, 2),
+    let (digits, radix) = match body.as_bytes() {
+        [b'0', b'x' | b'X', ..] => (after_prefix, 16),
+        [b'0', b'o' | b'O', ..] => (after_prefix, 8),
+        [b'0', b'b' | b'B', ..] => (after_prefix, 2),
         _ if body.len() > 1 && body.starts_with('0') => (body.get(1..).unwrap_or(""), 8),
         _ => (body, 10),
     };
