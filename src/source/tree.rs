@@ -303,6 +303,21 @@ pub enum NodeKind {
     },
 }
 
+/// A node as written, as [`Tree::written`] unpacks it.
+#[derive(Debug, Clone, Copy)]
+pub enum Written<'a> {
+    Scalar(Scalar<'a>),
+    /// The items.
+    Sequence(&'a [NodeId]),
+    /// Key/value pairs flattened (key, value, key, value…); `simple` as in [`NodeKind`].
+    Mapping {
+        pairs: &'a [NodeId],
+        simple: bool,
+    },
+    /// The node it stands for.
+    Alias(NodeId),
+}
+
 /// The nodes of one YAML document.
 #[derive(Debug, Default)]
 pub struct Tree {
@@ -421,6 +436,34 @@ impl Tree {
     /// The scalar at `id` (after aliases), if it is one.
     pub fn scalar(&self, id: NodeId) -> Option<Scalar<'_>> {
         let (id, n) = self.resolved_of(id, KIND_SCALAR)?;
+        self.scalar_of(id, n)
+    }
+
+    /// Node `id` as written (an alias is not followed), unpacked once for a reader that walks
+    /// the whole tree: each node is looked up once instead of once per question.
+    pub fn written(&self, id: NodeId) -> Option<Written<'_>> {
+        let n = self.nodes.get(id as usize)?;
+        Some(match n.meta & META_KIND {
+            KIND_SCALAR => Written::Scalar(self.scalar_of(id, n)?),
+            KIND_SEQUENCE => {
+                let start = n.data as usize;
+                let len = self.len_of(id, n) as usize;
+                Written::Sequence(self.children.get(start..start + len)?)
+            }
+            KIND_MAPPING => {
+                let start = n.data as usize;
+                let len = self.len_of(id, n) as usize;
+                Written::Mapping {
+                    pairs: self.children.get(start..start + 2 * len)?,
+                    simple: n.meta & META_SIMPLE != 0,
+                }
+            }
+            _ => Written::Alias(n.data),
+        })
+    }
+
+    /// The scalar node `n` (of id `id`) holds.
+    fn scalar_of(&self, id: NodeId, n: &Node) -> Option<Scalar<'_>> {
         let start = n.data as usize;
         let text = match at_of(n.meta >> META_AT_SHIFT) {
             TextAt::Source => self

@@ -30,11 +30,16 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
     if s.style != ScalarStyle::Plain || plain_is_string(s.text) {
         return Some(Fed::Str(s.text));
     }
-    let numeric = s
-        .text
-        .as_bytes()
-        .first()
-        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
+    if let Some(n) = decimal(s.text) {
+        return Some(Fed::U64(n));
+    }
+    let first = s.text.as_bytes().first();
+    if first.is_some_and(u8::is_ascii_digit) && !s.text.bytes().all(in_numbers) {
+        // `500m`, `128Mi`: no number has such a byte, and no word resolved before numbers
+        // (`.inf`, `~`, `yes`) starts with a digit.
+        return Some(Fed::Str(s.text));
+    }
+    let numeric = first.is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
     let resolved = if numeric && s.text.contains('_') {
         underscored(s.text)?
     } else {
@@ -51,6 +56,25 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
         Resolved::Float(_) => return None,
         Resolved::Str(_) => Fed::Str(s.text),
     })
+}
+
+/// True for the bytes a number go-yaml resolves can be written with (digits of every base,
+/// base prefixes, sign, point, exponent, `_`).
+fn in_numbers(b: u8) -> bool {
+    b.is_ascii_hexdigit() || matches!(b, b'x' | b'X' | b'o' | b'O' | b'+' | b'-' | b'.' | b'_')
+}
+
+/// The value of a plain decimal integer without sign or leading zero (`80`, `3`), which
+/// `resolve_plain` reads as the same `Int`: the common number, read without the general parse.
+#[inline]
+fn decimal(text: &str) -> Option<u64> {
+    let bytes = text.as_bytes();
+    let fits = matches!(bytes.len(), 1..=18);
+    let leading_zero = bytes.len() > 1 && bytes.first() == Some(&b'0');
+    if !fits || leading_zero || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(bytes.iter().fold(0, |n, &b| n * 10 + u64::from(b - b'0')))
 }
 
 /// `resolve_plain` of a number-like `text` with `_`, which it resolves by parsing the text
@@ -121,6 +145,74 @@ fn str_de(s: &str) -> BorrowedStrDeserializer<'_, serde_json::Error> {
 mod tests {
     use super::*;
     use crate::source::scalar::resolve;
+
+    #[test]
+    fn digit_led_strings_read_as_resolve_plain_reads_them() {
+        for text in [
+            "500m",
+            "128Mi",
+            "1Gi",
+            "10.0.0.1",
+            "1e3",
+            "1E3",
+            "0x1F",
+            "0o17",
+            "0b101",
+            "1.5",
+            "2021-01-01",
+            "1_000",
+            "3d",
+            "1h30m",
+            "0xZZ",
+            "1e",
+            "08",
+            "9ms",
+            "1/2",
+            "1:2",
+        ] {
+            let s = Scalar {
+                text,
+                style: ScalarStyle::Plain,
+                tag: ScalarTag::None,
+            };
+            let want = match resolve(text, ScalarStyle::Plain, ScalarTag::None) {
+                Resolved::Null => Fed::Unit,
+                Resolved::Bool(b) => Fed::Bool(b),
+                Resolved::Int(i) => int(i),
+                Resolved::Uint(u) => Fed::U64(u),
+                Resolved::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => int(f as i64),
+                Resolved::Float(f) => Fed::F64(f),
+                Resolved::Str(t) => Fed::Str(t),
+            };
+            assert_eq!(fed(&s), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_decimals_read_as_resolve_plain_reads_them() {
+        for text in [
+            "0",
+            "7",
+            "80",
+            "00",
+            "08",
+            "012",
+            "123456789012345678",
+            "1234567890123456789",
+            "999999999999999999",
+            "1a",
+            "",
+            "-1",
+            "+1",
+            "1.0",
+        ] {
+            if let Some(n) = decimal(text) {
+                assert_eq!(resolve_plain(text), Resolved::Int(n as i64), "{text}");
+            }
+        }
+        assert_eq!(decimal("80"), Some(80));
+        assert_eq!(decimal("012"), None);
+    }
 
     #[test]
     fn underscores_resolve_as_the_decoder_resolves_them() {

@@ -98,7 +98,12 @@ impl StructSchema {
     /// The index and slot of the field named `key`, if the schema has one.
     #[inline]
     pub fn find(&self, key: &str) -> Option<(usize, &Slot)> {
-        let i = self.fields.iter().position(|f| *f == key)?;
+        // Most fields differ from the key in length or first byte: cheaper to rule out so.
+        let first = key.as_bytes().first();
+        let i = self
+            .fields
+            .iter()
+            .position(|f| f.len() == key.len() && f.as_bytes().first() == first && *f == key)?;
         Some((i, self.slots.get(i)?))
     }
 }

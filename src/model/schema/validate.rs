@@ -11,8 +11,8 @@ use super::shape::{Shape, Slot, StructId, StructSchema};
 use super::table::{ROOTS, STRUCTS};
 use crate::model::kinds::KnownKind;
 use crate::model::strict::Overlay;
-use crate::source::tree::Scalar;
-use crate::source::{NodeId, NodeKind, Tree};
+use crate::source::tree::Written;
+use crate::source::{NodeId, Tree};
 
 /// Deepest nesting checked; deeper objects go to the decoder. Far below the decoder's own limit
 /// (`strict::MAX_JSON_DEPTH`), far above real manifests.
@@ -43,8 +43,11 @@ pub fn validate(tree: &Tree, root: NodeId, kind: KnownKind, overlay: Overlay) ->
         }
     }
     let walk = Walk { tree, overlay };
-    match tree.kind(root) {
-        Some(NodeKind::Mapping { simple: true, .. }) => walk.object(root, schema, Place::Root, 0),
+    match tree.written(root) {
+        Some(Written::Mapping {
+            pairs,
+            simple: true,
+        }) => walk.object(pairs, schema, Place::Root, 0),
         _ => false,
     }
 }
@@ -63,29 +66,33 @@ struct Walk<'t> {
 }
 
 impl<'t> Walk<'t> {
-    /// The scalar written at `node`, not through an alias.
-    #[inline]
-    fn scalar(&self, node: NodeId) -> Option<Scalar<'t>> {
-        match self.tree.kind(node) {
-            Some(NodeKind::Scalar { .. }) => self.tree.scalar(node),
-            _ => None,
-        }
-    }
-
-    /// The JSON key of a mapping key, when it is a plain string key.
+    /// The JSON key of a mapping key, when it is a string written as a scalar.
     #[inline]
     fn key(&self, node: NodeId) -> Option<&'t str> {
-        match fed(&self.scalar(node)?)? {
-            Fed::Str(s) => Some(s),
+        match self.tree.written(node)? {
+            Written::Scalar(s) => match fed(&s)? {
+                Fed::Str(k) => Some(k),
+                _ => None,
+            },
             _ => None,
         }
     }
 
-    /// The mapping at `node` (simple, and of struct `schema`) judged against its fields.
-    fn object(&self, node: NodeId, schema: &StructSchema, place: Place, depth: usize) -> bool {
+    /// True when the key at `node` is a scalar the decoder reads as some JSON key.
+    #[inline]
+    fn any_key(&self, node: NodeId) -> bool {
+        matches!(self.tree.written(node), Some(Written::Scalar(s)) if fed(&s).is_some())
+    }
+
+    /// The mapping of key/value `pairs` (simple, and of struct `schema`) judged against its
+    /// fields.
+    fn object(&self, pairs: &[NodeId], schema: &StructSchema, place: Place, depth: usize) -> bool {
         let mut present: u64 = 0;
         let mut selector = false;
-        for (k, v) in self.tree.entries(node) {
+        for pair in pairs.chunks_exact(2) {
+            let &[k, v] = pair else {
+                return false;
+            };
             let Some(key) = self.key(k) else {
                 return false;
             };
@@ -144,41 +151,43 @@ impl<'t> Walk<'t> {
         if depth > MAX_DEPTH {
             return false;
         }
-        match self.tree.kind(node) {
-            Some(NodeKind::Scalar { .. }) => match self.tree.scalar(node).as_ref().and_then(fed) {
+        match self.tree.written(node) {
+            Some(Written::Scalar(s)) => match fed(&s) {
                 Some(Fed::Unit) if slot.nullable => true,
                 Some(v) => accepts(slot.shape, v),
                 None => false,
             },
-            Some(NodeKind::Sequence { .. }) => match slot.shape {
+            Some(Written::Sequence(items)) => match slot.shape {
                 Shape::List(item) => {
                     let item = Slot::bare(*item);
-                    self.tree
-                        .items(node)
+                    items
                         .iter()
                         .all(|&i| self.value(i, &item, Place::Other, depth + 1))
                 }
                 Shape::Json => self.json(node, depth),
                 _ => false,
             },
-            Some(NodeKind::Mapping { simple: true, .. }) => match slot.shape {
+            Some(Written::Mapping {
+                pairs,
+                simple: true,
+            }) => match slot.shape {
                 Shape::Struct(id) => match struct_schema(id) {
-                    Some(schema) => self.object(node, schema, place, depth),
+                    Some(schema) => self.object(pairs, schema, place, depth),
                     None => false,
                 },
                 // Only the root's `spec` is shown differently, and it is a struct.
                 _ if place == Place::RootSpec => false,
                 Shape::Map(item) => {
                     let item = Slot::bare(*item);
-                    self.tree.entries(node).all(|(k, v)| {
-                        self.scalar(k).as_ref().and_then(fed).is_some()
-                            && self.value(v, &item, Place::Other, depth + 1)
+                    pairs.chunks_exact(2).all(|pair| match *pair {
+                        [k, v] => self.any_key(k) && self.value(v, &item, Place::Other, depth + 1),
+                        _ => false,
                     })
                 }
                 Shape::Json => self.json(node, depth),
                 _ => false,
             },
-            Some(NodeKind::Mapping { simple: false, .. } | NodeKind::Alias { .. }) | None => false,
+            Some(Written::Mapping { simple: false, .. } | Written::Alias(_)) | None => false,
         }
     }
 
@@ -188,21 +197,17 @@ impl<'t> Walk<'t> {
         if depth > MAX_DEPTH {
             return false;
         }
-        match self.tree.kind(node) {
-            Some(NodeKind::Scalar { .. }) => {
-                self.tree.scalar(node).as_ref().and_then(fed).is_some()
-            }
-            Some(NodeKind::Sequence { .. }) => self
-                .tree
-                .items(node)
-                .iter()
-                .all(|&i| self.json(i, depth + 1)),
-            Some(NodeKind::Mapping { simple: true, .. }) => {
-                self.tree.entries(node).all(|(k, v)| {
-                    self.scalar(k).as_ref().and_then(fed).is_some() && self.json(v, depth + 1)
-                })
-            }
-            Some(NodeKind::Mapping { simple: false, .. } | NodeKind::Alias { .. }) | None => false,
+        match self.tree.written(node) {
+            Some(Written::Scalar(s)) => fed(&s).is_some(),
+            Some(Written::Sequence(items)) => items.iter().all(|&i| self.json(i, depth + 1)),
+            Some(Written::Mapping {
+                pairs,
+                simple: true,
+            }) => pairs.chunks_exact(2).all(|pair| match *pair {
+                [k, v] => self.any_key(k) && self.json(v, depth + 1),
+                _ => false,
+            }),
+            Some(Written::Mapping { simple: false, .. } | Written::Alias(_)) | None => false,
         }
     }
 }
