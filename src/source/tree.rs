@@ -1156,6 +1156,38 @@ mod tests {
     }
 
     #[test]
+    fn written_unpacks_what_kind_scalar_items_and_entries_say() {
+        let file = SourceFile::new(
+            0,
+            "t.yaml".into(),
+            "a: &x [1, 'two', {b: c}]\nd: *x\ne: {<<: {f: g}, h: i}\nj: \"k\\tl\"\n",
+        );
+        let doc = parse(&file).documents.remove(0);
+        let tree = &doc.tree;
+        for id in 0..tree.len() as NodeId {
+            match (tree.written(id), tree.kind(id)) {
+                (Some(Written::Scalar(s)), Some(NodeKind::Scalar { style, tag, .. })) => {
+                    let want = tree.scalar(id).expect("a scalar");
+                    assert_eq!((s.text, s.style, s.tag), (want.text, style, tag));
+                }
+                (Some(Written::Sequence(items)), Some(NodeKind::Sequence { .. })) => {
+                    assert_eq!(items, tree.items(id));
+                }
+                (Some(Written::Mapping { pairs, simple }), Some(NodeKind::Mapping { .. })) => {
+                    let entries: Vec<NodeId> = tree.entries(id).flat_map(|(k, v)| [k, v]).collect();
+                    assert_eq!(pairs, entries.as_slice());
+                    assert_eq!(simple, tree.is_simple_mapping(id));
+                }
+                (Some(Written::Alias(to)), Some(NodeKind::Alias { target })) => {
+                    assert_eq!(to, target);
+                }
+                other => panic!("node {id}: {other:?}"),
+            }
+        }
+        assert!(tree.written(tree.len() as NodeId).is_none());
+    }
+
+    #[test]
     fn verbatim_scalars_are_read_from_the_source_and_the_rest_copied() {
         let got = texts(
             "a: plain\nb: 'quoted'\nc: \"tab\\there\"\nd: 'it''s'\ne: two\n  lines\nf: |\n  block\ng:\nh: \"é\"\n",

@@ -30,10 +30,15 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
     if s.style != ScalarStyle::Plain || plain_is_string(s.text) {
         return Some(Fed::Str(s.text));
     }
+    let first = s.text.as_bytes().first();
+    if s.text.len() > LONGEST_WORD && first.is_some_and(u8::is_ascii_alphabetic) {
+        // `namespace`, `targetPort`: longer than every null or boolean word, and no number
+        // starts with a letter.
+        return Some(Fed::Str(s.text));
+    }
     if let Some(n) = decimal(s.text) {
         return Some(Fed::U64(n));
     }
-    let first = s.text.as_bytes().first();
     if first.is_some_and(u8::is_ascii_digit) && !s.text.bytes().all(in_numbers) {
         // `500m`, `128Mi`: no number has such a byte, and no word resolved before numbers
         // (`.inf`, `~`, `yes`) starts with a digit.
@@ -57,6 +62,9 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
         Resolved::Str(_) => Fed::Str(s.text),
     })
 }
+
+/// The longest word go-yaml resolves to null or a boolean (`false`, `FALSE`).
+const LONGEST_WORD: usize = 5;
 
 /// True for the bytes a number go-yaml resolves can be written with (digits of every base,
 /// base prefixes, sign, point, exponent, `_`).
@@ -112,6 +120,7 @@ fn int(i: i64) -> Fed<'static> {
 
 /// True when a value of `shape` read as `T` (not `Option<T>`) takes the scalar `v`. Collection
 /// and struct shapes take no scalar.
+#[inline]
 pub fn accepts(shape: Shape, v: Fed<'_>) -> bool {
     const I32_MAX: u64 = i32::MAX as u64;
     const I32_MIN: i64 = i32::MIN as i64;
@@ -147,7 +156,7 @@ mod tests {
     use crate::source::scalar::resolve;
 
     #[test]
-    fn digit_led_strings_read_as_resolve_plain_reads_them() {
+    fn digit_and_letter_led_scalars_read_as_resolve_plain_reads_them() {
         for text in [
             "500m",
             "128Mi",
