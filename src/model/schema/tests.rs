@@ -301,3 +301,31 @@ fn nesting_past_the_limit_is_no() {
     let (fast, slow) = both(&deep, KnownKind::Pod, None).expect("a doc");
     assert_eq!((fast, slow.clean()), (false, true));
 }
+
+#[test]
+fn every_field_is_found_and_nothing_else_is() {
+    for schema in super::table::STRUCTS.iter() {
+        for (i, field) in schema.fields.iter().enumerate() {
+            let found = schema.find(field).map(|(at, slot)| (at, *slot));
+            assert_eq!(
+                found,
+                schema.slots.get(i).map(|s| (i, *s)),
+                "{}",
+                schema.name
+            );
+            let upper = field.to_uppercase();
+            if !schema.fields.contains(&upper.as_str()) {
+                assert!(schema.find(&upper).is_none(), "{}.{upper}", schema.name);
+            }
+        }
+        for stranger in ["", "x", "zzUnknown", "nam", "names", "specs", "statu"] {
+            if !schema.fields.contains(&stranger) {
+                assert!(
+                    schema.find(stranger).is_none(),
+                    "{}: {stranger}",
+                    schema.name
+                );
+            }
+        }
+    }
+}
