@@ -49,6 +49,13 @@ fn objects(tree: &Tree, root: NodeId) -> Vec<(NodeId, KnownKind)> {
     }
 }
 
+/// Nodes under `node` (itself included), keys counted.
+fn nodes(tree: &Tree, node: NodeId) -> usize {
+    let entries: usize = tree.entries(node).map(|(_, v)| 1 + nodes(tree, v)).sum();
+    let items: usize = tree.items(node).iter().map(|&i| nodes(tree, i)).sum();
+    1 + entries + items
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let (Some(dir), Some(mode)) = (args.get(1), args.get(2)) else {
@@ -75,6 +82,7 @@ fn main() {
                 .map(move |(o, k)| (&d.tree, o, k, overlay_for(&d.tree, o, k)))
         })
         .collect();
+    let written: usize = work.iter().map(|&(tree, obj, _, _)| nodes(tree, obj)).sum();
     let start = Instant::now();
     let mut yes = 0usize;
     for _ in 0..reps {
@@ -89,7 +97,7 @@ fn main() {
     let elapsed = start.elapsed();
     let judged = work.len() * reps;
     println!(
-        "{mode}: {} objects x {reps}: {yes} clean, {:.3} s, {:.0} ns per object",
+        "{mode}: {} objects ({written} nodes) x {reps}: {yes} clean, {:.3} s, {:.0} ns per object",
         work.len(),
         elapsed.as_secs_f64(),
         elapsed.as_nanos() as f64 / judged.max(1) as f64

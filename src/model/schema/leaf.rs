@@ -11,12 +11,17 @@ use crate::source::tree::{Scalar, ScalarStyle};
 /// A scalar as the strict decoder hands it to a visitor (`visit_unit`, `visit_bool`, …).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Fed<'a> {
+    /// Null.
     Unit,
+    /// A boolean, YAML 1.1 words included (`yes`, `off`).
     Bool(bool),
+    /// A non-negative integer, an integral float included (`3.0`).
     U64(u64),
     /// Only negative integers: the decoder hands the others over as `u64`.
     I64(i64),
+    /// A float with a fraction, or too large to be read as an integer.
     F64(f64),
+    /// A string (quoted, block, or plain and not resolved to anything else).
     Str(&'a str),
 }
 

@@ -46,6 +46,7 @@ pub enum Shape {
 /// One field of a struct: its shape and how an absent or null value is taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Slot {
+    /// How the value is read.
     pub shape: Shape,
     /// Read as `Option<T>`: a null value is `None`.
     pub nullable: bool,
@@ -88,7 +89,9 @@ impl Slot {
 pub struct StructSchema {
     /// The name its impl passes to `deserialize_struct` (not unique: API versions repeat them).
     pub name: &'static str,
+    /// The field names, as the impl lists them: any other key is an unknown field.
     pub fields: &'static [&'static str],
+    /// How each field is read, in `fields` order.
     pub slots: &'static [Slot],
     /// True when some slot is required (only kplint's own derived structs have any).
     pub has_required: bool,
@@ -111,6 +114,8 @@ impl StructSchema {
 /// Where a known kind's decode starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Root {
+    /// The kind.
     pub kind: KnownKind,
+    /// The struct its object is.
     pub schema: StructId,
 }
