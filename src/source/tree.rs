@@ -441,6 +441,7 @@ impl Tree {
 
     /// Node `id` as written (an alias is not followed), unpacked once for a reader that walks
     /// the whole tree: each node is looked up once instead of once per question.
+    #[inline]
     pub fn written(&self, id: NodeId) -> Option<Written<'_>> {
         let n = self.nodes.get(id as usize)?;
         Some(match n.meta & META_KIND {

@@ -35,25 +35,31 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
     if s.style != ScalarStyle::Plain || plain_is_string(s.text) {
         return Some(Fed::Str(s.text));
     }
-    let first = s.text.as_bytes().first();
-    if s.text.len() > LONGEST_WORD && first.is_some_and(u8::is_ascii_alphabetic) {
+    plain(s.text)
+}
+
+/// [`fed`] of a plain scalar that may be more than its text: the rarer case, kept out of line
+/// so that the common one inlines.
+fn plain(text: &str) -> Option<Fed<'_>> {
+    let first = text.as_bytes().first();
+    if text.len() > LONGEST_WORD && first.is_some_and(u8::is_ascii_alphabetic) {
         // `namespace`, `targetPort`: longer than every null or boolean word, and no number
         // starts with a letter.
-        return Some(Fed::Str(s.text));
+        return Some(Fed::Str(text));
     }
-    if let Some(n) = decimal(s.text) {
+    if let Some(n) = decimal(text) {
         return Some(Fed::U64(n));
     }
-    if first.is_some_and(u8::is_ascii_digit) && !s.text.bytes().all(in_numbers) {
+    if first.is_some_and(u8::is_ascii_digit) && !text.bytes().all(in_numbers) {
         // `500m`, `128Mi`: no number has such a byte, and no word resolved before numbers
         // (`.inf`, `~`, `yes`) starts with a digit.
-        return Some(Fed::Str(s.text));
+        return Some(Fed::Str(text));
     }
     let numeric = first.is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
-    let resolved = if numeric && s.text.contains('_') {
-        underscored(s.text)?
+    let resolved = if numeric && text.contains('_') {
+        underscored(text)?
     } else {
-        resolve_plain(s.text)
+        resolve_plain(text)
     };
     Some(match resolved {
         Resolved::Null => Fed::Unit,
@@ -64,7 +70,7 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
         Resolved::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 => int(f as i64),
         Resolved::Float(f) if f.is_finite() => Fed::F64(f),
         Resolved::Float(_) => return None,
-        Resolved::Str(_) => Fed::Str(s.text),
+        Resolved::Str(_) => Fed::Str(text),
     })
 }
 
