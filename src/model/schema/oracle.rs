@@ -1,4 +1,4 @@
-//! The strict decoder's own verdict, which [`super::validate`] must never contradict by saying
+//! The strict decoder's own verdict, which [`super::validate()`] must never contradict by saying
 //! yes: what the soundness tests compare against, and what a caller falls back to.
 
 use serde::de::DeserializeOwned;
@@ -49,7 +49,7 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// Decodes and records no unknown key: what [`super::validate`] promises when it says yes.
+    /// Decodes and records no unknown key: what [`super::validate()`] promises when it says yes.
     pub fn clean(&self) -> bool {
         self.decodes && self.unknown == 0
     }
