@@ -373,8 +373,8 @@ fn sound_under_mutation_of_generated_objects() {
     );
 }
 
-/// How many times the default number of mutants to judge: `KPLINT_SCHEMA_ROUNDS` (1 unless
-/// set), for a longer run by hand.
+/// How many times the default number of mutants and random objects to judge:
+/// `KPLINT_SCHEMA_ROUNDS` (1 unless set), for a longer run by hand.
 fn rounds() -> usize {
     std::env::var("KPLINT_SCHEMA_ROUNDS")
         .ok()
@@ -504,7 +504,10 @@ mod from_the_schema {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig {
+            cases: 3000 * u32::try_from(super::rounds()).unwrap_or(1),
+            ..ProptestConfig::default()
+        })]
 
         /// About one object in six is not clean (the rate of wrong values varies by case).
         #[test]
