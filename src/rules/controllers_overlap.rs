@@ -33,13 +33,13 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(ns) = obj.namespace.as_deref() else {
         return;
     };
+    let Some((selector, path)) = accepted_controller_selector(obj) else {
+        return;
+    };
     // A redefinition of the same object is `duplicate-object`'s finding; compare first copies.
     if !inv.is_first_definition(obj) {
         return;
     }
-    let Some((selector, path)) = accepted_controller_selector(obj) else {
-        return;
-    };
     let own = template_labels(obj);
     let mut others: Vec<&Object> = Vec::new();
     for other in inv.templates_matching(ns, &selector) {

@@ -17,7 +17,7 @@ pub const RULE: Rule = Rule {
 
 fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     // A StatefulSet defined several times (`duplicate-object`) is judged once.
-    if !inv.is_first_definition(obj) {
+    if !matches!(obj.typed, Typed::StatefulSet(_)) || !inv.is_first_definition(obj) {
         return;
     }
     let Some((name, services)) = governing_services(inv, obj) else {
