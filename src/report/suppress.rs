@@ -143,6 +143,11 @@ pub fn apply(
             scan_annotations(inv, obj.id, &mut written);
         }
     }
+    // Grouped by rule and file, written order kept within a group (the first that hits gives
+    // the reason): a finding looks at the suppressions of its own rule and file only, not at
+    // every suppression of the run.
+    let mut written: Vec<(usize, Written)> = written.into_iter().enumerate().collect();
+    written.sort_by(|(_, a), (_, b)| (a.rule.as_str(), a.file).cmp(&(b.rule.as_str(), b.file)));
     // (file, document, object), sorted: the objects of a document are one range of it.
     let mut by_document: Vec<(FileId, u32, ObjectId)> = inv
         .objects
@@ -198,10 +203,13 @@ pub fn apply(
         }
         // Only a line comment of this file needs the line: a file's text is read again for it.
         let mut line = None;
-        for w in written.iter_mut() {
-            if w.rule != d.rule {
-                continue;
-            }
+        let first = written.partition_point(|(_, w)| (w.rule.as_str(), w.file) < (d.rule, d.file));
+        let group = written.get_mut(first..).unwrap_or_default();
+        for (_, w) in group
+            .iter_mut()
+            .take_while(|(_, w)| w.rule == d.rule && w.file == d.file)
+        {
+            // Within its rule and file: an object's annotations are in the object's file.
             let hit = match w.scope {
                 Scope::Object(id) => object == Some(id),
                 Scope::Line(l) => {
@@ -240,9 +248,11 @@ pub fn apply(
         part.retain_mut(&mut filter);
     }
     out.diagnostics = diagnostics;
+    written.sort_by_key(|&(i, _)| i);
     out.diagnostics.push(
         written
             .into_iter()
+            .map(|(_, w)| w)
             .filter(|w| !w.used)
             .filter_map(|w| feedback(inv, &w, policy))
             .collect(),
