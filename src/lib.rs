@@ -25,7 +25,6 @@ pub mod spelling;
 
 use rayon::prelude::*;
 
-use model::decode::decode_document_with;
 use model::{Inventory, Object, Typed};
 use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
@@ -47,6 +46,10 @@ pub struct Options {
     /// Keep each object's whole document tree rather than the fields rules point at
     /// (`model::retained`): more memory, the same output. For checking exactly that.
     pub full_trees: bool,
+    /// Decode every object of a known kind through the `k8s-openapi` types, never reading its
+    /// view straight from the tree after the schema check (`model::schema`): slower, the same
+    /// output. For checking exactly that.
+    pub typed_decode: bool,
 }
 
 impl Default for Options {
@@ -56,6 +59,7 @@ impl Default for Options {
             policy: Policy::default(),
             context: Vec::new(),
             full_trees: false,
+            typed_decode: false,
         }
     }
 }
@@ -269,7 +273,13 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     for doc in parsed.documents {
         out.documents += 1;
         let into = (!options.full_trees).then_some(&mut pool);
-        let decoded = decode_document_with(out.file.id, doc, &options.namespace, into);
+        let decoded = model::decode::decode_document_in(
+            out.file.id,
+            doc,
+            &options.namespace,
+            into,
+            !options.typed_decode,
+        );
         if decoded.not_object {
             out.not_objects += 1;
         }

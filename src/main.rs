@@ -83,6 +83,10 @@ struct CheckArgs {
     /// Keep whole document trees (checks that retaining only located fields changes nothing).
     #[arg(long, hide = true)]
     full_trees: bool,
+    /// Decode every known object through the typed decode (checks that the schema check and
+    /// views read from the tree change nothing).
+    #[arg(long, hide = true)]
+    typed_decode: bool,
     /// Never colour the output (colour is used only on a terminal anyway).
     #[arg(long)]
     no_color: bool,
@@ -310,6 +314,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .cloned()
             .collect(),
         full_trees: args.full_trees,
+        typed_decode: args.typed_decode,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {

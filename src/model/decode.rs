@@ -45,6 +45,28 @@ pub fn decode_document_with(
     default_namespace: &str,
     pool: Option<&mut RetainedPool>,
 ) -> DecodedDocument {
+    decode_document_in(file, doc, default_namespace, pool, true)
+}
+
+/// As [`decode_document_with`] without a pool, every known object through the typed decode
+/// (never read straight from the tree): what `tests/views_from_tree.rs` compares against.
+pub fn decode_document_typed(
+    file: FileId,
+    doc: Document,
+    default_namespace: &str,
+) -> DecodedDocument {
+    decode_document_in(file, doc, default_namespace, None, false)
+}
+
+/// As [`decode_document_with`]; with `schema_check` false, every known object goes through
+/// the typed decode (`Options::typed_decode`).
+pub fn decode_document_in(
+    file: FileId,
+    doc: Document,
+    default_namespace: &str,
+    pool: Option<&mut RetainedPool>,
+    schema_check: bool,
+) -> DecodedDocument {
     let mut out = DecodedDocument::default();
     let tree = Arc::new(doc.tree);
     let root = doc.root;
@@ -58,6 +80,7 @@ pub fn decode_document_with(
         // Once per document, not per object: a `List` holds many.
         plain: pool.is_some() && tree.is_plain(),
         pool: std::cell::RefCell::new(pool),
+        schema_check,
     };
     if tree.is_sequence(root) {
         let objects_inside = tree
@@ -155,6 +178,8 @@ struct Cx<'a> {
     pool: std::cell::RefCell<Option<&'a mut RetainedPool>>,
     /// True when the document's tree has no alias and no merge or repeated key.
     plain: bool,
+    /// Whether an object the schema check passes is read straight from the tree.
+    schema_check: bool,
 }
 
 impl Cx<'_> {
@@ -265,23 +290,18 @@ impl Cx<'_> {
     ) -> Result<Typed, Vec<Diagnostic>> {
         use k8s_openapi::api as k;
         let tree: &Tree = self.tree;
-        // A missing selector is `selector-mismatch`'s finding, not a type error: the decoder
-        // shows an empty one.
-        obj.selector_absent = matches!(
-            known,
-            KnownKind::Deployment
-                | KnownKind::ReplicaSet
-                | KnownKind::DaemonSet
-                | KnownKind::StatefulSet
-        ) && tree
-            .get(obj.root, "spec")
-            .is_some_and(|(_, spec)| tree.is_mapping(spec) && tree.get(spec, "selector").is_none());
-        // Manifests describe desired state: `status` is never read, so never judged.
-        let o = Overlay {
-            skip_status: true,
-            api_version_kind: None,
-            empty_selector: obj.selector_absent,
-        };
+        // Manifests describe desired state: `status` is never read, so never judged. A missing
+        // selector is `selector-mismatch`'s finding, not a type error: the decoder shows an
+        // empty one.
+        let o = super::schema::oracle::overlay_for(tree, obj.root, known);
+        obj.selector_absent = o.empty_selector;
+        // Most objects decode cleanly: when the schema says so, their view is read from the
+        // tree, and the `k8s-openapi` structs (most of a lint's cost) are never built.
+        if self.schema_check && super::schema::validate(tree, obj.root, known, o) {
+            if let Some(typed) = super::view::from_tree::typed(known, tree, obj.root) {
+                return Ok(typed);
+            }
+        }
         // Each decoded struct is moved into its compact view at once and dropped.
         Ok(match known {
             KnownKind::Pod => Typed::Pod(view(self.typed::<k::core::v1::Pod>(o, obj, unknown)?)),

@@ -6,8 +6,10 @@ use k8s_openapi::api::apps::v1::DeploymentStrategy;
 use super::{opt_list, LabelSelector, ObjectMeta, PersistentVolumeClaim, PodTemplateSpec};
 
 /// A Deployment.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Deployment {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<DeploymentSpec>,
 }
@@ -22,12 +24,15 @@ impl From<k::Deployment> for Deployment {
 }
 
 /// A Deployment's replicas, selector, rollout strategy and template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DeploymentSpec {
     pub replicas: Option<i32>,
+    #[serde(deserialize_with = "super::nullable")]
     pub selector: LabelSelector,
     /// Boxed: most Deployments leave it to its default.
     pub strategy: Option<Box<DeploymentStrategy>>,
+    #[serde(deserialize_with = "super::nullable")]
     pub template: PodTemplateSpec,
 }
 
@@ -43,8 +48,10 @@ impl From<k::DeploymentSpec> for DeploymentSpec {
 }
 
 /// A ReplicaSet.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSet {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<ReplicaSetSpec>,
 }
@@ -59,9 +66,11 @@ impl From<k::ReplicaSet> for ReplicaSet {
 }
 
 /// A ReplicaSet's replicas, selector and template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicaSetSpec {
     pub replicas: Option<i32>,
+    #[serde(deserialize_with = "super::nullable")]
     pub selector: LabelSelector,
     pub template: Option<PodTemplateSpec>,
 }
@@ -77,8 +86,10 @@ impl From<k::ReplicaSetSpec> for ReplicaSetSpec {
 }
 
 /// A StatefulSet.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StatefulSet {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<StatefulSetSpec>,
 }
@@ -93,11 +104,14 @@ impl From<k::StatefulSet> for StatefulSet {
 }
 
 /// A StatefulSet's replicas, selector, governing Service, template and claim templates.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StatefulSetSpec {
     pub replicas: Option<i32>,
+    #[serde(deserialize_with = "super::nullable")]
     pub selector: LabelSelector,
     pub service_name: Option<String>,
+    #[serde(deserialize_with = "super::nullable")]
     pub template: PodTemplateSpec,
     pub volume_claim_templates: Option<Vec<PersistentVolumeClaim>>,
 }
@@ -115,8 +129,10 @@ impl From<k::StatefulSetSpec> for StatefulSetSpec {
 }
 
 /// A DaemonSet.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DaemonSet {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<DaemonSetSpec>,
 }
@@ -131,9 +147,12 @@ impl From<k::DaemonSet> for DaemonSet {
 }
 
 /// A DaemonSet's selector and template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DaemonSetSpec {
+    #[serde(deserialize_with = "super::nullable")]
     pub selector: LabelSelector,
+    #[serde(deserialize_with = "super::nullable")]
     pub template: PodTemplateSpec,
 }
 

@@ -5,8 +5,10 @@ use k8s_openapi::api::batch::v1 as k;
 use super::{LabelSelector, ObjectMeta, PodTemplateSpec};
 
 /// A Job.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Job {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<JobSpec>,
 }
@@ -21,13 +23,15 @@ impl From<k::Job> for Job {
 }
 
 /// How a Job runs: completions, parallelism, its selector, TTL and template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct JobSpec {
     pub completion_mode: Option<String>,
     pub completions: Option<i32>,
     pub manual_selector: Option<bool>,
     pub parallelism: Option<i32>,
     pub selector: Option<LabelSelector>,
+    #[serde(deserialize_with = "super::nullable")]
     pub template: PodTemplateSpec,
     pub ttl_seconds_after_finished: Option<i32>,
 }
@@ -47,8 +51,10 @@ impl From<k::JobSpec> for JobSpec {
 }
 
 /// A CronJob.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct CronJob {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<CronJobSpec>,
 }
@@ -63,10 +69,13 @@ impl From<k::CronJob> for CronJob {
 }
 
 /// A CronJob's schedule, its concurrency and deadline settings, and its Job template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct CronJobSpec {
     pub concurrency_policy: Option<String>,
+    #[serde(deserialize_with = "super::nullable")]
     pub job_template: JobTemplateSpec,
+    #[serde(deserialize_with = "super::nullable")]
     pub schedule: String,
     pub starting_deadline_seconds: Option<i64>,
     pub time_zone: Option<String>,
@@ -85,7 +94,8 @@ impl From<k::CronJobSpec> for CronJobSpec {
 }
 
 /// A CronJob's Job template (its metadata is not read).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct JobTemplateSpec {
     pub spec: Option<JobSpec>,
 }

@@ -7,8 +7,10 @@ use super::{ObjectMeta, PodTemplateSpec};
 use crate::model::selector::Labels;
 
 /// A Service.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Service {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<ServiceSpec>,
 }
@@ -23,12 +25,15 @@ impl From<k::Service> for Service {
 }
 
 /// How a Service routes: its type, selector, ports and cluster IP.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ServiceSpec {
+    #[serde(rename = "clusterIP")]
     pub cluster_ip: Option<String>,
     pub ports: Option<Vec<ServicePort>>,
     pub publish_not_ready_addresses: Option<bool>,
     pub selector: Option<Labels>,
+    #[serde(rename = "type")]
     pub type_: Option<String>,
 }
 
@@ -45,8 +50,10 @@ impl From<k::ServiceSpec> for ServiceSpec {
 }
 
 /// A PersistentVolumeClaim (also a StatefulSet's claim template).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeClaim {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<PersistentVolumeClaimSpec>,
 }
@@ -61,7 +68,8 @@ impl From<k::PersistentVolumeClaim> for PersistentVolumeClaim {
 }
 
 /// A claim's access modes: whether Pods on several nodes can mount it.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PersistentVolumeClaimSpec {
     pub access_modes: Option<Vec<String>>,
 }
@@ -75,8 +83,10 @@ impl From<k::PersistentVolumeClaimSpec> for PersistentVolumeClaimSpec {
 }
 
 /// A ReplicationController.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicationController {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<ReplicationControllerSpec>,
 }
@@ -91,7 +101,8 @@ impl From<k::ReplicationController> for ReplicationController {
 }
 
 /// A ReplicationController's replicas, map selector and template.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReplicationControllerSpec {
     pub replicas: Option<i32>,
     pub selector: Option<Labels>,

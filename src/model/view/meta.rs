@@ -8,7 +8,8 @@ use crate::model::selector::Labels;
 
 /// `metadata`: the name, labels and owner references (annotations, uid, managed fields… are
 /// never read from the typed view).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectMeta {
     pub name: Option<SmolStr>,
     pub labels: Option<Labels>,
@@ -26,8 +27,10 @@ impl From<k::ObjectMeta> for ObjectMeta {
 }
 
 /// An object of which only the metadata is read (Endpoints, EndpointSlice).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Meta {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
 }
 
@@ -48,7 +51,8 @@ impl From<k8s_openapi::api::discovery::v1::EndpointSlice> for Meta {
 }
 
 /// A `metav1.LabelSelector`, its `matchLabels` held compactly.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct LabelSelector {
     pub match_labels: Option<Labels>,
     pub match_expressions: Option<Vec<LabelSelectorRequirement>>,

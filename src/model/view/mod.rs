@@ -9,6 +9,7 @@
 mod apps;
 mod batch;
 mod core;
+pub mod from_tree;
 mod meta;
 mod networking;
 mod other;
@@ -45,4 +46,14 @@ fn list<T, V: From<T>>(items: Vec<T>) -> Vec<V> {
 /// As [`list`], for an optional list.
 fn opt_list<T, V: From<T>>(items: Option<Vec<T>>) -> Option<Vec<V>> {
     items.map(list)
+}
+
+/// Reads a field as `k8s-openapi` reads every field, as an option: written `null` is unset, and
+/// an unset required field is its default.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
 }

@@ -7,8 +7,10 @@ use super::ObjectMeta;
 use crate::model::legacy::{self, LegacyIngressSpec};
 
 /// A `networking.k8s.io/v1` Ingress.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Ingress {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<IngressSpec>,
 }
@@ -23,7 +25,8 @@ impl From<k::Ingress> for Ingress {
 }
 
 /// An Ingress's backends: the default one and the rules (TLS and class are not read).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct IngressSpec {
     pub default_backend: Option<IngressBackend>,
     pub rules: Option<Vec<IngressRule>>,
@@ -39,8 +42,10 @@ impl From<k::IngressSpec> for IngressSpec {
 }
 
 /// An `extensions/v1beta1` or `networking.k8s.io/v1beta1` Ingress, with compact metadata.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct LegacyIngress {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<LegacyIngressSpec>,
 }

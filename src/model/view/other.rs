@@ -7,8 +7,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::{LabelSelector, ObjectMeta};
 
 /// A PodDisruptionBudget.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudget {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<PodDisruptionBudgetSpec>,
 }
@@ -23,7 +25,8 @@ impl From<k::PodDisruptionBudget> for PodDisruptionBudget {
 }
 
 /// A PDB's budget and selector.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodDisruptionBudgetSpec {
     pub max_unavailable: Option<IntOrString>,
     pub min_available: Option<IntOrString>,
@@ -41,24 +44,32 @@ impl From<k::PodDisruptionBudgetSpec> for PodDisruptionBudgetSpec {
 }
 
 /// A HorizontalPodAutoscaler of `autoscaling/v1` or `v2`: the fields read are the same in both.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct HorizontalPodAutoscaler {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<HorizontalPodAutoscalerSpec>,
 }
 
 /// An HPA's target and replica range (metrics and behavior are not read).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct HorizontalPodAutoscalerSpec {
+    #[serde(deserialize_with = "super::nullable")]
     pub max_replicas: i32,
     pub min_replicas: Option<i32>,
+    #[serde(deserialize_with = "super::nullable")]
     pub scale_target_ref: CrossVersionObjectReference,
 }
 
 /// The object an HPA scales.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct CrossVersionObjectReference {
+    #[serde(deserialize_with = "super::nullable")]
     pub kind: String,
+    #[serde(deserialize_with = "super::nullable")]
     pub name: String,
 }
 

@@ -10,8 +10,10 @@ use smol_str::SmolStr;
 use super::{list, opt_list, ObjectMeta};
 
 /// A Pod.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Pod {
+    #[serde(deserialize_with = "super::nullable")]
     pub metadata: ObjectMeta,
     pub spec: Option<PodSpec>,
 }
@@ -26,7 +28,8 @@ impl From<k::Pod> for Pod {
 }
 
 /// A pod template of a workload.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodTemplateSpec {
     pub metadata: Option<ObjectMeta>,
     pub spec: Option<PodSpec>,
@@ -42,8 +45,10 @@ impl From<k::PodTemplateSpec> for PodTemplateSpec {
 }
 
 /// A pod spec: containers, volumes and the two scheduling fields that rules read.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PodSpec {
+    #[serde(deserialize_with = "super::nullable")]
     pub containers: Vec<Container>,
     pub init_containers: Option<Vec<Container>>,
     pub priority_class_name: Option<SmolStr>,
@@ -65,13 +70,15 @@ impl From<k::PodSpec> for PodSpec {
 
 /// A container: its name, what it is told (env, command, args), its ports and which probes it
 /// has.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Container {
     // Boxed slices, not vectors: a run holds every container, and none of them grows.
     pub args: Option<Box<[SmolStr]>>,
     pub command: Option<Box<[SmolStr]>>,
     pub env: Option<Box<[EnvVar]>>,
     pub liveness_probe: Option<Probe>,
+    #[serde(deserialize_with = "super::nullable")]
     pub name: SmolStr,
     pub ports: Option<Box<[ContainerPort]>>,
     pub readiness_probe: Option<Probe>,
@@ -95,8 +102,10 @@ impl From<k::Container> for Container {
 
 /// A port a container declares: its number, and the name and protocol a Service's
 /// `targetPort` is matched against.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ContainerPort {
+    #[serde(deserialize_with = "super::nullable")]
     pub container_port: i32,
     pub name: Option<SmolStr>,
     pub protocol: Option<SmolStr>,
@@ -116,6 +125,12 @@ impl From<k::ContainerPort> for ContainerPort {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Probe;
 
+impl<'de> serde::Deserialize<'de> for Probe {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Probe)
+    }
+}
+
 impl From<k::Probe> for Probe {
     fn from(_: k::Probe) -> Self {
         Probe
@@ -123,8 +138,10 @@ impl From<k::Probe> for Probe {
 }
 
 /// An environment variable: its literal value, or the downward API field it reads.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct EnvVar {
+    #[serde(deserialize_with = "super::nullable")]
     pub name: SmolStr,
     pub value: Option<SmolStr>,
     /// Boxed: rare, and three times the size of the rest of the variable.
@@ -142,7 +159,8 @@ impl From<k::EnvVar> for EnvVar {
 }
 
 /// The downward API sources of an env var (ConfigMap, Secret and file refs are not read).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct EnvVarSource {
     pub field_ref: Option<ObjectFieldSelector>,
     pub resource_field_ref: Option<ResourceFieldSelector>,
@@ -159,10 +177,13 @@ impl From<k::EnvVarSource> for EnvVarSource {
 
 /// A volume: its name and the sources rules read (a claim, the downward API); the other
 /// inline sources are dropped.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Volume {
     // The rare sources are boxed: a volume is otherwise a name and a claim.
+    #[serde(rename = "downwardAPI")]
     pub downward_api: Option<Box<DownwardAPIVolumeSource>>,
+    #[serde(deserialize_with = "super::nullable")]
     pub name: SmolStr,
     pub persistent_volume_claim: Option<PersistentVolumeClaimVolumeSource>,
     pub projected: Option<Box<ProjectedVolumeSource>>,
@@ -180,7 +201,8 @@ impl From<k::Volume> for Volume {
 }
 
 /// A projected volume's sources.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ProjectedVolumeSource {
     pub sources: Option<Vec<VolumeProjection>>,
 }
@@ -194,8 +216,10 @@ impl From<k::ProjectedVolumeSource> for ProjectedVolumeSource {
 }
 
 /// A projected source: only a downward API one is read.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct VolumeProjection {
+    #[serde(rename = "downwardAPI")]
     pub downward_api: Option<DownwardAPIProjection>,
 }
 

@@ -1,0 +1,100 @@
+//! A view read straight from the tree (`model::view::from_tree`) must equal the view the strict
+//! decode builds from the `k8s-openapi` struct, for every object that decodes cleanly: the
+//! corpus's, a generated corpus's, and those of a folder named by `KPLINT_VIEWS_DIR`.
+
+use std::path::{Path, PathBuf};
+
+use kplint::model::decode::decode_document_typed;
+use kplint::model::kinds::{group_of, known_kind, version_of};
+use kplint::model::object::Typed;
+use kplint::model::view::from_tree;
+use kplint::source::SourceFile;
+
+// The benchmark's generator, for a corpus of every shape it writes; only `generate` is used.
+#[allow(dead_code)]
+#[path = "../examples/bench/generate.rs"]
+mod generate;
+
+fn files_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for p in entries.flatten().map(|e| e.path()) {
+        if p.is_dir() {
+            files_in(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// (objects compared, clean objects the tree reader declined).
+fn compare(dir: &Path) -> (usize, usize) {
+    let mut files = Vec::new();
+    files_in(dir, &mut files);
+    let (mut compared, mut declined) = (0, 0);
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let file = SourceFile::new(0, path.display().to_string(), &text);
+        for doc in kplint::source::tree::parse(&file).documents {
+            let decoded = decode_document_typed(0, doc, "default");
+            if !decoded.diagnostics.is_empty() {
+                continue;
+            }
+            for obj in &decoded.objects {
+                if matches!(obj.typed, Typed::Unknown | Typed::Invalid) {
+                    continue;
+                }
+                let group = group_of(&obj.api_version);
+                let known = known_kind(group, version_of(&obj.api_version), &obj.kind)
+                    .expect("a typed object is of a known kind");
+                match from_tree::typed(known, &obj.tree, obj.root) {
+                    Some(view) => {
+                        assert_eq!(
+                            format!("{view:?}"),
+                            format!("{:?}", obj.typed),
+                            "{} in {}",
+                            obj.display(),
+                            path.display()
+                        );
+                        compared += 1;
+                    }
+                    None if obj.tree.is_plain() => declined += 1,
+                    None => {}
+                }
+            }
+        }
+    }
+    (compared, declined)
+}
+
+#[test]
+fn views_read_from_the_tree_equal_the_typed_views() {
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let (compared, declined) = compare(&corpus);
+    eprintln!("corpus: {compared} views equal, {declined} clean plain objects declined");
+    assert!(compared > 1000, "only {compared} objects compared");
+    assert_eq!(declined, 0, "the tree reader declined clean plain objects");
+    let generated = tempfile::tempdir().expect("a temporary directory");
+    generate::generate(generated.path(), 3000, 7).expect("generated");
+    let (compared, declined) = compare(generated.path());
+    eprintln!("generated: {compared} views equal, {declined} declined");
+    assert!(
+        compared > 2000,
+        "only {compared} generated objects compared"
+    );
+    assert_eq!(
+        declined, 0,
+        "the tree reader declined clean plain generated objects"
+    );
+    if let Some(dir) = std::env::var_os("KPLINT_VIEWS_DIR") {
+        let (compared, declined) = compare(Path::new(&dir));
+        eprintln!("{dir:?}: {compared} views equal, {declined} declined");
+        assert_eq!(declined, 0);
+    }
+}
