@@ -2,10 +2,10 @@
 //! generated one, and over many mutants of them, a yes from `schema::validate` is always a
 //! clean strict decode (it succeeds and records no unknown key).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use kplint::model::kinds::{group_of, known_kind, version_of, KnownKind};
-use kplint::model::schema::oracle::{overlay_for, strict_verdict};
+use kplint::model::kinds::KnownKind;
+use kplint::model::schema::oracle::{known_objects, overlay_for, strict_verdict};
 use kplint::model::schema::validate;
 use kplint::source::scalar::ScalarTag;
 use kplint::source::tree::{parse, Written};
@@ -14,25 +14,6 @@ use kplint::source::{NodeId, SourceFile, Tree};
 #[allow(dead_code)]
 #[path = "../examples/bench/generate.rs"]
 mod generate;
-
-/// The known-kind objects of a document: its root, or the items of a list.
-fn objects(tree: &Tree, root: NodeId) -> Vec<(NodeId, KnownKind)> {
-    let text = |map: NodeId, key: &str| {
-        tree.get(map, key)
-            .and_then(|(_, v)| tree.scalar(v))
-            .map(|s| s.text)
-    };
-    let known = |obj: NodeId| {
-        let (api, kind) = (text(obj, "apiVersion")?, text(obj, "kind")?);
-        known_kind(group_of(api), version_of(api), kind).map(|k| (obj, k))
-    };
-    match tree.get(root, "items") {
-        Some((_, items)) if tree.is_sequence(items) => {
-            tree.items(items).iter().filter_map(|&i| known(i)).collect()
-        }
-        _ => known(root).into_iter().collect(),
-    }
-}
 
 #[derive(Debug, Default)]
 struct Tally {
@@ -109,30 +90,20 @@ impl Tally {
     }
 }
 
-fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("readable")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            manifest_files(&p, out);
-        } else if kplint::source::discover::is_manifest_name(&p) {
-            out.push(p);
-        }
-    }
-}
-
-/// Every manifest under `dir`, as (name, text).
+/// Every manifest under `dir`, as kplint discovers and reads them: (name, text).
 fn read_all(dir: &Path) -> Vec<(String, String)> {
-    let mut files = Vec::new();
-    manifest_files(dir, &mut files);
-    files
-        .into_iter()
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(&p).ok()?;
-            Some((p.display().to_string(), text))
+    let found = kplint::source::discover::discover(
+        &[dir.to_string_lossy().to_string()],
+        &globset::GlobSet::empty(),
+        None,
+    )
+    .expect("discoverable");
+    found
+        .inputs
+        .iter()
+        .map(|input| {
+            let file = kplint::load_input(0, input).0;
+            (file.name.clone(), file.text().to_string())
         })
         .collect()
 }
@@ -162,7 +133,7 @@ fn tally(files: &[(String, String)]) -> Tally {
     for (name, text) in files {
         let file = SourceFile::new(0, name.clone(), text);
         for doc in parse(&file).documents {
-            for (obj, kind) in objects(&doc.tree, doc.root) {
+            for (obj, kind) in known_objects(&doc.tree, doc.root) {
                 t.judge(name, &doc.tree, obj, kind);
             }
         }
@@ -335,7 +306,7 @@ fn mutants(files: &[(String, String)], per_object: usize, seed: u64) -> Tally {
     for (name, text) in files {
         let file = SourceFile::new(0, name.clone(), text);
         for doc in parse(&file).documents {
-            let [(obj, kind)] = objects(&doc.tree, doc.root)[..] else {
+            let [(obj, kind)] = known_objects(&doc.tree, doc.root)[..] else {
                 continue;
             };
             let overlay = overlay_for(&doc.tree, obj, kind);
@@ -351,7 +322,7 @@ fn mutants(files: &[(String, String)], per_object: usize, seed: u64) -> Tally {
                 let Some(d) = parsed.documents.iter().find(|d| d.index == doc.index) else {
                     continue;
                 };
-                for (obj, kind) in objects(&d.tree, d.root) {
+                for (obj, kind) in known_objects(&d.tree, d.root) {
                     t.judge(&format!("{name}:\n{mutant}"), &d.tree, obj, kind);
                 }
             }
@@ -400,7 +371,7 @@ mod from_the_schema {
 
     use proptest::prelude::*;
 
-    use super::{objects, Rng, Tally, VALUES};
+    use super::{known_objects, Rng, Tally, VALUES};
     use kplint::model::schema::shape::{Shape, StructSchema};
     use kplint::model::schema::table::{ROOTS, STRUCTS};
     use kplint::source::tree::parse;
@@ -527,7 +498,7 @@ mod from_the_schema {
             let file = SourceFile::new(0, "p.yaml".into(), &text);
             let mut t = Tally::default();
             for doc in parse(&file).documents {
-                for (obj, kind) in objects(&doc.tree, doc.root) {
+                for (obj, kind) in known_objects(&doc.tree, doc.root) {
                     t.judge(&text, &doc.tree, obj, kind);
                 }
             }

@@ -8,39 +8,23 @@ use kplint::model::decode::decode_document_typed;
 use kplint::model::kinds::{group_of, known_kind, version_of};
 use kplint::model::object::Typed;
 use kplint::model::view::from_tree;
-use kplint::source::SourceFile;
 
 // The benchmark's generator, for a corpus of every shape it writes; only `generate` is used.
 #[allow(dead_code)]
 #[path = "../examples/bench/generate.rs"]
 mod generate;
 
-fn files_in(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for p in entries.flatten().map(|e| e.path()) {
-        if p.is_dir() {
-            files_in(&p, out);
-        } else if p
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-        {
-            out.push(p);
-        }
-    }
-}
-
 /// (objects compared, clean objects the tree reader declined).
 fn compare(dir: &Path) -> (usize, usize) {
-    let mut files = Vec::new();
-    files_in(dir, &mut files);
+    let found = kplint::source::discover::discover(
+        &[dir.to_string_lossy().to_string()],
+        &globset::GlobSet::empty(),
+        None,
+    )
+    .expect("discoverable");
     let (mut compared, mut declined) = (0, 0);
-    for path in files {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let file = SourceFile::new(0, path.display().to_string(), &text);
+    for input in &found.inputs {
+        let file = kplint::load_input(0, input).0;
         for doc in kplint::source::tree::parse(&file).documents {
             let decoded = decode_document_typed(0, doc, "default");
             if !decoded.diagnostics.is_empty() {
@@ -60,7 +44,7 @@ fn compare(dir: &Path) -> (usize, usize) {
                             format!("{:?}", obj.typed),
                             "{} in {}",
                             obj.display(),
-                            path.display()
+                            file.name
                         );
                         compared += 1;
                     }

@@ -5,49 +5,14 @@
 //! strict typed decode, the struct built and dropped) or `none` (the baseline to subtract under
 //! callgrind).
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use kplint::model::kinds::{group_of, known_kind, version_of, KnownKind};
-use kplint::model::schema::oracle::{overlay_for, strict_verdict};
+use kplint::model::kinds::KnownKind;
+use kplint::model::schema::oracle::{known_objects, overlay_for, strict_verdict};
 use kplint::model::schema::validate;
 use kplint::model::strict::Overlay;
 use kplint::source::tree::parse;
-use kplint::source::{Document, NodeId, SourceFile, Tree};
-
-fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("readable")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            manifest_files(&p, out);
-        } else if kplint::source::discover::is_manifest_name(&p) {
-            out.push(p);
-        }
-    }
-}
-
-/// The known-kind objects of a document: its root, or the items of a list.
-fn objects(tree: &Tree, root: NodeId) -> Vec<(NodeId, KnownKind)> {
-    let text = |map: NodeId, key: &str| {
-        tree.get(map, key)
-            .and_then(|(_, v)| tree.scalar(v))
-            .map(|s| s.text)
-    };
-    let known = |obj: NodeId| {
-        let (api, kind) = (text(obj, "apiVersion")?, text(obj, "kind")?);
-        known_kind(group_of(api), version_of(api), kind).map(|k| (obj, k))
-    };
-    match tree.get(root, "items") {
-        Some((_, items)) if tree.is_sequence(items) => {
-            tree.items(items).iter().filter_map(|&i| known(i)).collect()
-        }
-        _ => known(root).into_iter().collect(),
-    }
-}
+use kplint::source::{Document, NodeId, Tree};
 
 /// Nodes under `node` (itself included), keys counted.
 fn nodes(tree: &Tree, node: NodeId) -> usize {
@@ -63,21 +28,21 @@ fn main() {
         std::process::exit(2);
     };
     let reps: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(1);
-    let mut paths = Vec::new();
-    manifest_files(Path::new(dir), &mut paths);
-    let docs: Vec<Document> = paths
+    let found = kplint::source::discover::discover(
+        std::slice::from_ref(dir),
+        &globset::GlobSet::empty(),
+        None,
+    )
+    .expect("discoverable");
+    let docs: Vec<Document> = found
+        .inputs
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            let text = std::fs::read_to_string(p).ok()?;
-            Some(parse(&SourceFile::new(i as u32, p.display().to_string(), &text)).documents)
-        })
-        .flatten()
+        .flat_map(|input| parse(&kplint::load_input(0, input).0).documents)
         .collect();
     let work: Vec<(&Tree, NodeId, KnownKind, Overlay)> = docs
         .iter()
         .flat_map(|d| {
-            objects(&d.tree, d.root)
+            known_objects(&d.tree, d.root)
                 .into_iter()
                 .map(move |(o, k)| (&d.tree, o, k, overlay_for(&d.tree, o, k)))
         })

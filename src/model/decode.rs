@@ -304,77 +304,64 @@ impl Cx<'_> {
         }
         // Each decoded struct is moved into its compact view at once and dropped.
         Ok(match known {
-            KnownKind::Pod => Typed::Pod(view(self.typed::<k::core::v1::Pod>(o, obj, unknown)?)),
+            KnownKind::Pod => {
+                Typed::Pod(view(self.decode_as::<k::core::v1::Pod>(o, obj, unknown)?))
+            }
             KnownKind::Deployment => Typed::Deployment(view(
-                self.typed::<k::apps::v1::Deployment>(o, obj, unknown)?,
+                self.decode_as::<k::apps::v1::Deployment>(o, obj, unknown)?,
             )),
             KnownKind::ReplicaSet => Typed::ReplicaSet(view(
-                self.typed::<k::apps::v1::ReplicaSet>(o, obj, unknown)?,
+                self.decode_as::<k::apps::v1::ReplicaSet>(o, obj, unknown)?,
             )),
             KnownKind::ReplicationController => Typed::ReplicationController(view(
-                self.typed::<k::core::v1::ReplicationController>(o, obj, unknown)?,
+                self.decode_as::<k::core::v1::ReplicationController>(o, obj, unknown)?,
             )),
             KnownKind::StatefulSet => Typed::StatefulSet(view(
-                self.typed::<k::apps::v1::StatefulSet>(o, obj, unknown)?,
+                self.decode_as::<k::apps::v1::StatefulSet>(o, obj, unknown)?,
             )),
-            KnownKind::DaemonSet => {
-                Typed::DaemonSet(view(self.typed::<k::apps::v1::DaemonSet>(o, obj, unknown)?))
+            KnownKind::DaemonSet => Typed::DaemonSet(view(
+                self.decode_as::<k::apps::v1::DaemonSet>(o, obj, unknown)?,
+            )),
+            KnownKind::Job => {
+                Typed::Job(view(self.decode_as::<k::batch::v1::Job>(o, obj, unknown)?))
             }
-            KnownKind::Job => Typed::Job(view(self.typed::<k::batch::v1::Job>(o, obj, unknown)?)),
-            KnownKind::CronJob => {
-                Typed::CronJob(view(self.typed::<k::batch::v1::CronJob>(o, obj, unknown)?))
-            }
-            KnownKind::Service => {
-                Typed::Service(view(self.typed::<k::core::v1::Service>(o, obj, unknown)?))
-            }
-            KnownKind::Endpoints => {
-                Typed::Endpoints(view(self.typed::<k::core::v1::Endpoints>(o, obj, unknown)?))
-            }
+            KnownKind::CronJob => Typed::CronJob(view(
+                self.decode_as::<k::batch::v1::CronJob>(o, obj, unknown)?,
+            )),
+            KnownKind::Service => Typed::Service(view(
+                self.decode_as::<k::core::v1::Service>(o, obj, unknown)?,
+            )),
+            KnownKind::Endpoints => Typed::Endpoints(view(
+                self.decode_as::<k::core::v1::Endpoints>(o, obj, unknown)?,
+            )),
             KnownKind::EndpointSlice => Typed::EndpointSlice(view(
-                self.typed::<k::discovery::v1::EndpointSlice>(o, obj, unknown)?,
+                self.decode_as::<k::discovery::v1::EndpointSlice>(o, obj, unknown)?,
             )),
             KnownKind::Ingress => Typed::Ingress(view(
-                self.typed::<k::networking::v1::Ingress>(o, obj, unknown)?,
+                self.decode_as::<k::networking::v1::Ingress>(o, obj, unknown)?,
             )),
             KnownKind::LegacyIngress => Typed::LegacyIngress(view(
-                self.untyped::<super::legacy::LegacyIngress>(o, obj, unknown)?,
+                self.decode_as::<super::legacy::LegacyIngress>(o, obj, unknown)?,
             )),
             KnownKind::PodDisruptionBudget => Typed::PodDisruptionBudget(view(
-                self.typed::<k::policy::v1::PodDisruptionBudget>(o, obj, unknown)?,
+                self.decode_as::<k::policy::v1::PodDisruptionBudget>(o, obj, unknown)?,
             )),
             KnownKind::PersistentVolumeClaim => Typed::PersistentVolumeClaim(view(
-                self.typed::<k::core::v1::PersistentVolumeClaim>(o, obj, unknown)?,
+                self.decode_as::<k::core::v1::PersistentVolumeClaim>(o, obj, unknown)?,
             )),
             KnownKind::HorizontalPodAutoscalerV1 => Typed::HpaV1(view(
-                self.typed::<k::autoscaling::v1::HorizontalPodAutoscaler>(o, obj, unknown)?,
+                self.decode_as::<k::autoscaling::v1::HorizontalPodAutoscaler>(o, obj, unknown)?,
             )),
             KnownKind::HorizontalPodAutoscalerV2 => Typed::HpaV2(view(
-                self.typed::<k::autoscaling::v2::HorizontalPodAutoscaler>(o, obj, unknown)?,
+                self.decode_as::<k::autoscaling::v2::HorizontalPodAutoscaler>(o, obj, unknown)?,
             )),
         })
     }
 
-    /// Decodes a `k8s-openapi` resource; its own apiVersion check is satisfied first, because
-    /// removed versions are read through the current shape.
-    fn typed<T>(
-        &self,
-        overlay: Overlay,
-        obj: &mut Object,
-        unknown: &mut Vec<UnknownField>,
-    ) -> Result<T, Vec<Diagnostic>>
-    where
-        T: DeserializeOwned + k8s_openapi::Resource,
-    {
-        let overlay = Overlay {
-            api_version_kind: Some((T::API_VERSION, T::KIND)),
-            ..overlay
-        };
-        self.untyped::<T>(overlay, obj, unknown)
-    }
-
-    /// Decodes `T` straight from the tree, collecting the keys its schema lacks into `unknown`
-    /// in the same pass.
-    fn untyped<T: DeserializeOwned>(
+    /// Decodes `T` straight from the tree with `overlay` (`schema::oracle::overlay_for`, which
+    /// also shows a resource its own `apiVersion` and `kind`), collecting the keys its schema
+    /// lacks into `unknown` in the same pass.
+    fn decode_as<T: DeserializeOwned>(
         &self,
         overlay: Overlay,
         obj: &mut Object,

@@ -4,13 +4,14 @@
 use serde::de::DeserializeOwned;
 
 use super::types::{with_type, WithType};
-use crate::model::kinds::KnownKind;
+use crate::model::kinds::{group_of, known_kind, version_of, KnownKind};
 use crate::model::legacy::LegacyIngress;
 use crate::model::strict::{Decoder, Overlay};
 use crate::source::{NodeId, Tree};
 
 /// The overlay `model::decode` decodes `kind` with: `status` skipped, the resource's own
-/// `apiVersion` and `kind` shown, an empty `spec.selector` shown where a workload has none.
+/// `apiVersion` and `kind` shown (removed versions are read through the current shape, whose
+/// impl checks both), an empty `spec.selector` shown where a workload has none.
 pub fn overlay_for(tree: &Tree, root: NodeId, kind: KnownKind) -> Overlay {
     use KnownKind as K;
     let selector_absent = matches!(
@@ -87,5 +88,25 @@ impl WithType for Decode<'_> {
     }
     fn legacy(self) -> Verdict {
         self.run::<LegacyIngress>()
+    }
+}
+
+/// The known-kind objects of a document, for the soundness tests and the cost measurement: its
+/// root, or the items of a list.
+pub fn known_objects(tree: &Tree, root: NodeId) -> Vec<(NodeId, KnownKind)> {
+    let text = |map: NodeId, key: &str| {
+        tree.get(map, key)
+            .and_then(|(_, v)| tree.scalar(v))
+            .map(|s| s.text)
+    };
+    let known = |obj: NodeId| {
+        let (api, kind) = (text(obj, "apiVersion")?, text(obj, "kind")?);
+        known_kind(group_of(api), version_of(api), kind).map(|k| (obj, k))
+    };
+    match tree.get(root, "items") {
+        Some((_, items)) if tree.is_sequence(items) => {
+            tree.items(items).iter().filter_map(|&i| known(i)).collect()
+        }
+        _ => known(root).into_iter().collect(),
     }
 }
