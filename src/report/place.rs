@@ -97,13 +97,17 @@ pub fn is_document_boundary(line: &str) -> bool {
 
 fn pos(file: &SourceFile, offset: u32) -> Pos {
     let p = file.position(offset);
-    let line = file.line_text(p.line);
-    let column_utf16 = line
-        .chars()
-        .take(p.column.saturating_sub(1) as usize)
-        .map(|c| c.len_utf16() as u32)
-        .sum::<u32>()
-        + 1;
+    // In ASCII text a character is one UTF-16 unit: most files skip reading the line.
+    let column_utf16 = if file.is_ascii() {
+        p.column
+    } else {
+        file.line_text(p.line)
+            .chars()
+            .take(p.column.saturating_sub(1) as usize)
+            .map(|c| c.len_utf16() as u32)
+            .sum::<u32>()
+            + 1
+    };
     Pos {
         line: p.line,
         column: p.column,
@@ -112,14 +116,27 @@ fn pos(file: &SourceFile, offset: u32) -> Pos {
     }
 }
 
+/// The helm template block `span` starts in.
+fn block_of(blocks: &[Block], span: Span) -> Option<&Block> {
+    blocks
+        .iter()
+        .find(|b| b.span.start <= span.start && span.start < b.span.end.max(b.span.start + 1))
+}
+
+/// The name and start offset [`place`] gives `span`, without the lines and columns: what a
+/// report is sorted by.
+pub fn order<'a>(file: &'a SourceFile, blocks: &'a [Block], span: Span) -> (&'a str, u32) {
+    match block_of(blocks, span) {
+        None => (&file.name, file.shown_offset(span.start)),
+        Some(b) => (&b.template, span.start.saturating_sub(b.span.start)),
+    }
+}
+
 /// The place of `span` in `file`, attributed to a helm template when it lies in a block.
 pub fn place<'a>(file: &'a SourceFile, blocks: &'a [Block], span: Span) -> Place<'a> {
     let start = pos(file, span.start);
     let end = pos(file, span.end);
-    let block = blocks
-        .iter()
-        .find(|b| b.span.start <= span.start && span.start < b.span.end.max(b.span.start + 1));
-    match block {
+    match block_of(blocks, span) {
         None => Place {
             name: &file.name,
             text: file.text(),

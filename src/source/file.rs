@@ -181,6 +181,18 @@ impl SourceFile {
         to_u32(offset)
     }
 
+    /// True when the text is ASCII: a column in characters is then one in bytes and in UTF-16
+    /// units.
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    /// The offset [`SourceFile::position`] gives a byte offset of the text: within it, and
+    /// counting the byte order mark.
+    pub fn shown_offset(&self, offset: u32) -> u32 {
+        offset.min(to_u32(self.text().len())) + self.bom_len
+    }
+
     /// Line, column (characters, both 1-based) and offset of a byte offset in the text.
     pub fn position(&self, offset: u32) -> Position {
         let offset = offset.min(to_u32(self.text().len()));
