@@ -3,6 +3,7 @@
 //! `ignore:` entries, `ignore.kplint.io/<rule>` annotations, `# kplint-ignore` comments), and the
 //! feedback on suppressions that silenced nothing or name no rule.
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 use globset::{GlobMatcher, GlobSet};
@@ -138,11 +139,17 @@ pub fn apply(
         .flat_map(|c| c.0)
         .filter(|w| is_checked(w.file))
         .collect();
-    for obj in &inv.objects {
-        if is_checked(obj.file) {
-            scan_annotations(inv, obj.id, &mut written);
-        }
-    }
+    // In parallel, in object order: every object is looked at, and few have any.
+    written.par_extend(
+        inv.objects
+            .par_iter()
+            .filter(|obj| is_checked(obj.file))
+            .flat_map_iter(|obj| {
+                let mut found = Vec::new();
+                scan_annotations(inv, obj.id, &mut found);
+                found
+            }),
+    );
     // Grouped by rule and file, written order kept within a group (the first that hits gives
     // the reason): a finding looks at the suppressions of its own rule and file only, not at
     // every suppression of the run.
@@ -170,14 +177,24 @@ pub fn apply(
             return false;
         }
         // A rule id missing from the registry can't be configured: it reports as written.
-        if rules::by_id(d.rule).is_some() {
+        let rule = rules::by_id(d.rule);
+        if rule.is_some() {
             let Some(severity) = policy.level(d.rule) else {
                 return false;
             };
             d.severity = severity;
         }
-        let engine = rules::by_id(d.rule).is_some_and(|r| r.is_engine());
-        if engine {
+        if rule.is_some_and(|r| r.is_engine()) {
+            return true;
+        }
+        let first = written.partition_point(|(_, w)| (w.rule.as_str(), w.file) < (d.rule, d.file));
+        let group = written.get_mut(first..).unwrap_or_default();
+        let group_len = group
+            .iter()
+            .take_while(|(_, w)| w.rule == d.rule && w.file == d.file)
+            .count();
+        if policy.entries.is_empty() && group_len == 0 {
+            // Nothing could silence it: most findings of a run.
             return true;
         }
         let object = d.object.as_ref().and_then(|o| {
@@ -203,12 +220,7 @@ pub fn apply(
         }
         // Only a line comment of this file needs the line: a file's text is read again for it.
         let mut line = None;
-        let first = written.partition_point(|(_, w)| (w.rule.as_str(), w.file) < (d.rule, d.file));
-        let group = written.get_mut(first..).unwrap_or_default();
-        for (_, w) in group
-            .iter_mut()
-            .take_while(|(_, w)| w.rule == d.rule && w.file == d.file)
-        {
+        for (_, w) in group.iter_mut().take(group_len) {
             // Within its rule and file: an object's annotations are in the object's file.
             let hit = match w.scope {
                 Scope::Object(id) => object == Some(id),
