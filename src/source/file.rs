@@ -147,14 +147,15 @@ impl SourceFile {
         // Never open what is no longer a regular file: a FIFO put in its place would block.
         let regular = meta.as_ref().is_some_and(std::fs::Metadata::is_file);
         let text = if regular {
-            super::load::read_text(&r.path).unwrap_or_default()
+            super::load::read_text(&r.path)
         } else {
-            String::new()
+            None
         };
+        let text = text.unwrap_or_else(|| Arc::from(""));
         if !same_file || text.len() != r.text_len {
             self.changed.store(true, Ordering::Relaxed);
         }
-        Arc::from(text)
+        text
     }
 
     /// The byte offset of every line's start.

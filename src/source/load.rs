@@ -42,14 +42,17 @@ pub fn load(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>) {
 
 /// Reads the text of a file again (for a report, after the linted copy was released), decoded
 /// as it was the first time, its BOM removed.
-pub fn read_text(path: &std::path::Path) -> Option<String> {
+pub fn read_text(path: &std::path::Path) -> Option<std::sync::Arc<str>> {
     let input = Input::File {
         path: path.to_path_buf(),
         display: String::new(),
     };
     let (bytes, _) = read_bytes(&input).ok()?;
-    let (file, _) = decode_text(0, String::new(), bytes);
-    Some(file.text().to_string())
+    let (text, _) = text_of(bytes);
+    // Copied once, into the shared text: most files of a large report are read again.
+    Some(std::sync::Arc::from(
+        text.strip_prefix('\u{feff}').unwrap_or(&text),
+    ))
 }
 
 fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
@@ -90,8 +93,36 @@ fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), Str
 
 /// Turns bytes into text: UTF-8 (with or without BOM) or UTF-16 with a BOM, as go-yaml accepts.
 pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Option<LoadProblem>) {
+    let (text, trouble) = text_of(bytes);
+    let file = SourceFile::new(id, name, &text);
+    let problem = trouble.map(|trouble| {
+        let at = super::file::to_u32(file.text().len());
+        LoadProblem {
+            span: Span::new(at, at),
+            message: match trouble {
+                Trouble::Nul(nul) => {
+                    format!("binary file: a NUL byte at byte {nul}, so it is not YAML text")
+                }
+                Trouble::Utf8(valid) => format!(
+                    "invalid UTF-8 at byte {valid}: YAML must be UTF-8 (or UTF-16 with a byte order mark)"
+                ),
+            },
+            unreadable: false,
+        }
+    });
+    (file, problem)
+}
+
+/// Why bytes are not all text (the byte offset where the text stops).
+enum Trouble {
+    Nul(usize),
+    Utf8(usize),
+}
+
+/// The text of `bytes` (up to the first NUL or invalid byte, if any, and why it stops there).
+fn text_of(bytes: Vec<u8>) -> (String, Option<Trouble>) {
     if let Some(text) = decode_utf16(&bytes) {
-        return (SourceFile::new(id, name, &text), None);
+        return (text, None);
     }
     // `contains` on bytes is a vectorised memchr; the position is only needed for binary files.
     let nul = if bytes.contains(&0) {
@@ -101,35 +132,15 @@ pub fn decode_text(id: FileId, name: String, bytes: Vec<u8>) -> (SourceFile, Opt
     };
     if let Some(nul) = nul {
         let prefix = String::from_utf8_lossy(bytes.get(..nul).unwrap_or(&[])).into_owned();
-        let file = SourceFile::new(id, name, &prefix);
-        let at = super::file::to_u32(file.text().len());
-        return (
-            file,
-            Some(LoadProblem {
-                span: Span::new(at, at),
-                message: format!("binary file: a NUL byte at byte {nul}, so it is not YAML text"),
-                unreadable: false,
-            }),
-        );
+        return (prefix, Some(Trouble::Nul(nul)));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (SourceFile::new(id, name, &text), None),
+        Ok(text) => (text, None),
         Err(err) => {
             let valid = err.utf8_error().valid_up_to();
             let bytes = err.into_bytes();
             let prefix = String::from_utf8_lossy(bytes.get(..valid).unwrap_or(&[])).into_owned();
-            let file = SourceFile::new(id, name, &prefix);
-            let at = super::file::to_u32(file.text().len());
-            (
-                file,
-                Some(LoadProblem {
-                    span: Span::new(at, at),
-                    message: format!(
-                        "invalid UTF-8 at byte {valid}: YAML must be UTF-8 (or UTF-16 with a byte order mark)"
-                    ),
-                    unreadable: false,
-                }),
-            )
+            (prefix, Some(Trouble::Utf8(valid)))
         }
     }
 }
