@@ -1,6 +1,8 @@
 //! The one read-only index over every object of a run, built once and shared by all rules.
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::hash::{BuildHasher, RandomState};
 
 use super::kinds::is_builtin_group;
@@ -49,9 +51,27 @@ struct KeyIndex {
 }
 
 impl KeyIndex {
+    /// The index of the `(key, id)` pairs `each` gives for every object, made in parallel.
+    fn build(
+        objects: &[Object],
+        each: impl Fn(&Object, &mut Vec<(u64, ObjectId)>) + Sync,
+    ) -> KeyIndex {
+        let pairs: Vec<(u64, ObjectId)> = objects
+            .par_chunks(4096)
+            .flat_map_iter(|chunk| {
+                let mut out = Vec::new();
+                for obj in chunk {
+                    each(obj, &mut out);
+                }
+                out
+            })
+            .collect();
+        KeyIndex::new(pairs)
+    }
+
     /// Sorts `(key, id)` pairs into an index; ids under one key stay in ascending order.
     fn new(mut pairs: Vec<(u64, ObjectId)>) -> KeyIndex {
-        pairs.sort_unstable();
+        pairs.par_sort_unstable();
         let mut index = KeyIndex {
             keys: Vec::with_capacity(pairs.len()),
             ids: Vec::with_capacity(pairs.len()),
@@ -104,30 +124,38 @@ impl Inventory {
             obj.id = crate::source::file::to_u32(i);
         }
         let k = &inv.keys;
-        let mut by_kind = Vec::with_capacity(objects.len());
-        let mut by_name = Vec::with_capacity(objects.len());
-        let (mut templates, mut labels, mut hpas) = (Vec::new(), Vec::new(), Vec::new());
-        for obj in &objects {
+        // Each index is keyed and sorted on the pool: built one object at a time, they were a
+        // serial step between the parallel decode and the parallel rules.
+        inv.by_kind = KeyIndex::build(&objects, |obj, out| {
             let ns = obj.namespace.as_deref().unwrap_or_default();
-            by_kind.push((key(k, &[ns, &obj.kind]), obj.id));
+            out.push((key(k, &[ns, &obj.kind]), obj.id));
+        });
+        inv.by_name = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
             if let Some(name) = &obj.name {
-                by_name.push((key(k, &[ns, &obj.kind, name]), obj.id));
+                out.push((key(k, &[ns, &obj.kind, name]), obj.id));
             }
+        });
+        inv.templates = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if pod_template(obj).is_some() {
+                out.push((key(k, &[ns]), obj.id));
+            }
+        });
+        inv.label_index = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
             if let Some(t) = pod_template(obj) {
-                templates.push((key(k, &[ns]), obj.id));
                 for (l, v) in t.labels.into_iter().flatten() {
-                    labels.push((key(k, &[ns, l, v]), obj.id));
+                    out.push((key(k, &[ns, l, v]), obj.id));
                 }
             }
+        });
+        inv.hpas = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
             if let Some((kind, name)) = hpa_target(obj) {
-                hpas.push((key(k, &[ns, kind, name]), obj.id));
+                out.push((key(k, &[ns, kind, name]), obj.id));
             }
-        }
-        inv.by_kind = KeyIndex::new(by_kind);
-        inv.by_name = KeyIndex::new(by_name);
-        inv.templates = KeyIndex::new(templates);
-        inv.label_index = KeyIndex::new(labels);
-        inv.hpas = KeyIndex::new(hpas);
+        });
         inv.objects = objects;
         inv
     }
