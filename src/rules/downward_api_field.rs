@@ -5,6 +5,8 @@
 //! `validVolumeDownwardAPIFieldPathExpressions`, `validContainerResourceFieldPathExpressions`)
 //! and `ConvertDownwardAPIFieldLabel` in pkg/api/pod.
 
+use std::fmt::{self, Display};
+
 use k8s_openapi::api::core::v1::{
     DownwardAPIVolumeFile, ObjectFieldSelector, ResourceFieldSelector,
 };
@@ -79,15 +81,30 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                 let Some(from) = &env.value_from else {
                     continue;
                 };
-                let path = format!("{base}.{list}[{ci}].env[{ei}].valueFrom");
+                let path = lazy(|f| write!(f, "{base}.{list}[{ci}].env[{ei}].valueFrom"));
                 let kind = if list == "containers" {
                     "container"
                 } else {
                     "init container"
                 };
-                let whom = format!("{} {kind} \"{}\" env {}", obj.display(), c.name, env.name);
+                let whom = lazy(|f| {
+                    write!(
+                        f,
+                        "{} {kind} \"{}\" env {}",
+                        obj.display(),
+                        c.name,
+                        env.name
+                    )
+                });
                 if let Some(f) = &from.field_ref {
-                    check_field(obj, f, Place::Env, &format!("{path}.fieldRef"), &whom, out);
+                    check_field(
+                        obj,
+                        f,
+                        Place::Env,
+                        &lazy(|f| write!(f, "{path}.fieldRef")),
+                        &whom,
+                        out,
+                    );
                 }
                 if let Some(r) = &from.resource_field_ref {
                     check_resource(
@@ -95,7 +112,7 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                         pod,
                         r,
                         Place::Env,
-                        &format!("{path}.resourceFieldRef"),
+                        &lazy(|f| write!(f, "{path}.resourceFieldRef")),
                         &whom,
                         out,
                     );
@@ -104,15 +121,15 @@ fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         }
     }
     for (vi, v) in pod.volumes.iter().flatten().enumerate() {
-        let vpath = format!("{base}.volumes[{vi}]");
+        let vpath = lazy(|f| write!(f, "{base}.volumes[{vi}]"));
         if let Some(d) = &v.downward_api {
-            let path = format!("{vpath}.downwardAPI");
+            let path = lazy(|f| write!(f, "{vpath}.downwardAPI"));
             check_items(obj, pod, d.items.as_deref(), &path, &v.name, out);
         }
         let sources = v.projected.as_ref().and_then(|p| p.sources.as_ref());
         for (si, s) in sources.into_iter().flatten().enumerate() {
             if let Some(d) = &s.downward_api {
-                let path = format!("{vpath}.projected.sources[{si}].downwardAPI");
+                let path = lazy(|f| write!(f, "{vpath}.projected.sources[{si}].downwardAPI"));
                 check_items(obj, pod, d.items.as_deref(), &path, &v.name, out);
             }
         }
@@ -123,23 +140,26 @@ fn check_items(
     obj: &Object,
     pod: &PodSpec,
     items: Option<&[DownwardAPIVolumeFile]>,
-    path: &str,
+    path: &dyn Display,
     volume: &str,
     out: &mut Vec<Diagnostic>,
 ) {
     for (i, item) in items.into_iter().flatten().enumerate() {
-        let ipath = format!("{path}.items[{i}]");
-        let whom = format!(
-            "{} volume \"{volume}\" file \"{}\"",
-            obj.display(),
-            item.path
-        );
+        let ipath = lazy(|f| write!(f, "{path}.items[{i}]"));
+        let whom = lazy(|f| {
+            write!(
+                f,
+                "{} volume \"{volume}\" file \"{}\"",
+                obj.display(),
+                item.path
+            )
+        });
         if let Some(f) = &item.field_ref {
             check_field(
                 obj,
                 f,
                 Place::Volume,
-                &format!("{ipath}.fieldRef"),
+                &lazy(|f| write!(f, "{ipath}.fieldRef")),
                 &whom,
                 out,
             );
@@ -150,7 +170,7 @@ fn check_items(
                 pod,
                 r,
                 Place::Volume,
-                &format!("{ipath}.resourceFieldRef"),
+                &lazy(|f| write!(f, "{ipath}.resourceFieldRef")),
                 &whom,
                 out,
             );
@@ -162,8 +182,8 @@ fn check_field(
     obj: &Object,
     f: &ObjectFieldSelector,
     place: Place,
-    path: &str,
-    whom: &str,
+    path: &dyn Display,
+    whom: &dyn Display,
     out: &mut Vec<Diagnostic>,
 ) {
     let rejected = "the API server rejects the Pod";
@@ -183,12 +203,12 @@ fn check_field(
         return;
     }
     let fp = f.field_path.as_str();
-    let at = format!("{path}.fieldPath");
+    let at = lazy(|f| write!(f, "{path}.fieldPath"));
     if fp.is_empty() {
         out.push(
             RULE.at(
                 obj,
-                &at,
+                &at.to_string(),
                 format!("{whom} has a fieldRef without fieldPath; {rejected}"),
             )
             .help(allowed_help(place)),
@@ -203,7 +223,7 @@ fn check_field(
         };
         if let Some(p) = problem {
             out.push(
-                RULE.at(obj, &at, format!("{whom} reads fieldRef \"{fp}\": {p}; {rejected}"))
+                RULE.at(obj, &at.to_string(), format!("{whom} reads fieldRef \"{fp}\": {p}; {rejected}"))
                     .help("subscript only metadata.labels or metadata.annotations, with a valid key: metadata.labels['app.kubernetes.io/name']"),
             );
         }
@@ -248,7 +268,7 @@ fn check_field(
     out.push(
         RULE.at(
             obj,
-            &at,
+            &at.to_string(),
             format!("{whom} reads fieldRef \"{fp}\": {why}; {rejected}"),
         )
         .help(help),
@@ -273,8 +293,8 @@ fn check_resource(
     pod: &PodSpec,
     r: &ResourceFieldSelector,
     place: Place,
-    path: &str,
-    whom: &str,
+    path: &dyn Display,
+    whom: &dyn Display,
     out: &mut Vec<Diagnostic>,
 ) {
     let resource_help = "use limits.<name> or requests.<name> with cpu, memory, ephemeral-storage or hugepages-<size> (e.g. limits.memory)";
@@ -342,6 +362,20 @@ fn check_resource(
 }
 
 /// `metadata.labels['key']` as (`metadata.labels`, `key`), as the API's SplitMaybeSubscriptedPath.
+/// Text written only when a finding shows it: most references are fine, and formatting the
+/// path and name of each one was most of this rule's cost.
+struct Lazy<F>(F);
+
+fn lazy<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(write: F) -> Lazy<F> {
+    Lazy(write)
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> Display for Lazy<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
 fn split_subscript(fp: &str) -> Option<(&str, &str)> {
     let inner = fp.strip_suffix("']")?;
     let (field, key) = inner.split_once("['")?;
