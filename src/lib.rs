@@ -31,7 +31,7 @@ use report::{Diagnostic, FileCounts, Report, Summary};
 use rules::Check;
 use source::discover::{discover, DiscoverError, Input};
 use source::load::{decode_text, load, LoadProblem};
-use source::tree::{parse, ProblemKind};
+use source::tree::{parse_with, ProblemKind};
 use source::{FileId, SourceFile};
 
 /// What a run needs besides its inputs.
@@ -235,7 +235,29 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
         );
         return out;
     }
-    let parsed = parse(&out.file);
+    let mut pool = model::retained::RetainedPool::default();
+    // Kept apart until the parse problems are in: the findings keep the order they had when
+    // the documents were decoded after the whole file was parsed.
+    let mut decoded_diagnostics = Vec::new();
+    let file_id = out.file.id;
+    // Each document is decoded as soon as it is read, in the parser's reused buffers.
+    let parsed = parse_with(&out.file, |doc| {
+        out.documents += 1;
+        let into = (!options.full_trees).then_some(&mut pool);
+        let decoded = model::decode::decode_document_in(
+            file_id,
+            doc,
+            &options.namespace,
+            into,
+            !options.typed_decode,
+        );
+        if decoded.not_object {
+            out.not_objects += 1;
+        }
+        out.objects.extend(decoded.objects);
+        decoded_diagnostics.extend(decoded.diagnostics);
+        decoded.spare
+    });
     let mut duplicate_keys = Vec::new();
     for p in parsed.problems {
         let rule = match p.kind {
@@ -269,23 +291,7 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
             out.diagnostics.push(d);
         }
     }
-    let mut pool = model::retained::RetainedPool::default();
-    for doc in parsed.documents {
-        out.documents += 1;
-        let into = (!options.full_trees).then_some(&mut pool);
-        let decoded = model::decode::decode_document_in(
-            out.file.id,
-            doc,
-            &options.namespace,
-            into,
-            !options.typed_decode,
-        );
-        if decoded.not_object {
-            out.not_objects += 1;
-        }
-        out.objects.extend(decoded.objects);
-        out.diagnostics.extend(decoded.diagnostics);
-    }
+    out.diagnostics.append(&mut decoded_diagnostics);
     pool.finish(&mut out.objects);
     for (document, mut d) in duplicate_keys {
         if let Some(obj) = out.objects.iter().find(|o| o.document == document) {

@@ -25,6 +25,9 @@ pub struct DecodedDocument {
     pub diagnostics: Vec<Diagnostic>,
     /// True when the document is not a Kubernetes object (no `kind`): skipped quietly.
     pub not_object: bool,
+    /// The document's tree when no object keeps it, for the parser to build the next one in
+    /// (`tree::parse_with`).
+    pub spare: Option<Tree>,
 }
 
 /// Decodes one document. Object ids are assigned later by the inventory. Each object keeps only
@@ -67,18 +70,50 @@ pub fn decode_document_in(
     pool: Option<&mut RetainedPool>,
     schema_check: bool,
 ) -> DecodedDocument {
+    let mut tree = doc.tree;
+    // Once per document, not per object: a `List` holds many.
+    let plain = pool.is_some() && tree.is_plain();
+    if !plain {
+        // Kept whole by its objects: it takes exactly the room it needs.
+        tree.shrink_to_fit();
+    }
+    let tree = Arc::new(tree);
+    let mut out = decode_tree(
+        file,
+        doc.index,
+        &tree,
+        doc.root,
+        default_namespace,
+        pool,
+        plain,
+        schema_check,
+    );
+    out.spare = Arc::into_inner(tree);
+    out
+}
+
+/// Decodes the document `tree` (rooted at `root`, `plain` as [`Tree::is_plain`] says when
+/// there is a pool).
+#[allow(clippy::too_many_arguments)]
+fn decode_tree(
+    file: FileId,
+    document: u32,
+    tree: &Arc<Tree>,
+    root: NodeId,
+    default_namespace: &str,
+    pool: Option<&mut RetainedPool>,
+    plain: bool,
+    schema_check: bool,
+) -> DecodedDocument {
     let mut out = DecodedDocument::default();
-    let tree = Arc::new(doc.tree);
-    let root = doc.root;
     let cx = Cx {
         recovered: Default::default(),
         dropped: Default::default(),
         file,
-        document: doc.index,
-        tree: &tree,
+        document,
+        tree,
         default_namespace,
-        // Once per document, not per object: a `List` holds many.
-        plain: pool.is_some() && tree.is_plain(),
+        plain,
         pool: std::cell::RefCell::new(pool),
         schema_check,
     };
@@ -106,7 +141,7 @@ pub fn decode_document_in(
         out.not_object = true;
         return out;
     };
-    let kind = match string_scalar(&tree, kind_node) {
+    let kind = match string_scalar(tree, kind_node) {
         Some(k) => k,
         None => {
             out.diagnostics.push(

@@ -644,6 +644,17 @@ impl Tree {
         self.push_node(from.span(like), kind)
     }
 
+    /// A copy taking exactly the room it needs (a tree that is kept, out of reused buffers).
+    pub fn exact_copy(&self) -> Tree {
+        Tree {
+            nodes: self.nodes.as_slice().to_vec(),
+            long: self.long.clone(),
+            children: self.children.as_slice().to_vec(),
+            strings: self.strings.as_str().to_owned(),
+            source: self.source.clone(),
+        }
+    }
+
     /// Releases the spare room of a tree that is done growing.
     pub fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
@@ -804,6 +815,25 @@ impl DocumentBuilder {
 /// Parses a whole file into documents. Never panics; stops at the first syntax error, keeping
 /// the documents before it.
 pub fn parse(file: &SourceFile) -> ParsedFile {
+    let mut documents = Vec::new();
+    let mut out = parse_with(file, |doc| {
+        // Kept: each takes exactly the room it needs, and the buffers go on to the next.
+        documents.push(Document {
+            index: doc.index,
+            root: doc.root,
+            tree: doc.tree.exact_copy(),
+        });
+        Some(doc.tree)
+    });
+    out.documents = documents;
+    out
+}
+
+/// As [`parse`], handing each document to `each` as soon as it is read instead of keeping it
+/// (the result's `documents` is empty). `each` gives the tree back when it keeps nothing of it:
+/// the next document is built in the same buffers, so a file's documents cost no allocation
+/// and no copy each.
+pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tree>) -> ParsedFile {
     let mut out = ParsedFile::default();
     let text: &str = file.text();
     let mut parser = Parser::new_from_str(text).keep_tags(true);
@@ -857,7 +887,14 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
             Event::DocumentEnd => {
                 if in_document {
                     in_document = false;
-                    finish_document(&builder, out.document_count.saturating_sub(1), &mut out);
+                    let index = out.document_count.saturating_sub(1);
+                    if let Some(doc) = finish_document(&mut builder, index, &mut out) {
+                        let source = doc.tree.source.clone();
+                        builder.tree = each(doc).unwrap_or_else(|| Tree {
+                            source,
+                            ..Tree::default()
+                        });
+                    }
                 }
             }
             event => {
@@ -924,9 +961,11 @@ fn quoted_span(text: &str, span: Span, double: bool) -> Span {
     span
 }
 
-fn finish_document(b: &DocumentBuilder, index: u32, out: &mut ParsedFile) {
+/// Records the repeated keys of the document just read, and hands over its tree unless the
+/// document is empty or was given up.
+fn finish_document(b: &mut DocumentBuilder, index: u32, out: &mut ParsedFile) -> Option<Document> {
     if b.poisoned {
-        return;
+        return None;
     }
     for &(first, second) in &b.duplicates {
         let key = b.tree.scalar(second).map(|s| s.text).unwrap_or("");
@@ -941,23 +980,18 @@ fn finish_document(b: &DocumentBuilder, index: u32, out: &mut ParsedFile) {
             document: index,
         });
     }
-    let Some(root) = b.root else { return };
+    let root = b.root?;
     // An empty document (`---` alone) is a null scalar: nothing to lint.
     if let Some(s) = b.tree.scalar(root) {
         if s.text.is_empty() && s.style == ScalarStyle::Plain {
-            return;
+            return None;
         }
     }
-    // Trees live until the report is rendered: each takes exactly the room it needs, copied
-    // once out of the builder's reused buffers.
-    let tree = Tree {
-        nodes: b.tree.nodes.as_slice().to_vec(),
-        long: b.tree.long.clone(),
-        children: b.tree.children.as_slice().to_vec(),
-        strings: b.tree.strings.as_str().to_owned(),
-        source: b.tree.source.clone(),
-    };
-    out.documents.push(Document { index, tree, root });
+    Some(Document {
+        index,
+        tree: std::mem::take(&mut b.tree),
+        root,
+    })
 }
 
 fn build(
@@ -1098,6 +1132,32 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
         return true;
     }
     let mut merges = false;
+    let before = out.len();
+    if kids.len() <= 2 * SMALL_MAPPING {
+        // Most mappings: their keys compared on the stack, pairwise (a vector per mapping was
+        // a tenth of the tree's cost).
+        let mut keys: [(NodeId, std::borrow::Cow<'_, str>); SMALL_MAPPING] =
+            std::array::from_fn(|_| (0, std::borrow::Cow::Borrowed("")));
+        let mut n = 0;
+        for pair in kids.chunks_exact(2) {
+            let Some(&id) = pair.first() else { continue };
+            let Some(s) = tree.scalar(id) else { continue };
+            if is_merge_key(&s) {
+                merges = true;
+                continue;
+            }
+            let k = s.key();
+            let earlier = keys.get(..n).unwrap_or(&[]);
+            if let Some((first, _)) = earlier.iter().find(|(_, other)| *other == k) {
+                out.push((*first, id));
+            }
+            if let Some(slot) = keys.get_mut(n) {
+                *slot = (id, k);
+                n += 1;
+            }
+        }
+        return !merges && out.len() == before;
+    }
     let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
         .chunks_exact(2)
         .filter_map(|p| {
@@ -1110,31 +1170,75 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
             Some((key, s.key()))
         })
         .collect();
-    let before = out.len();
-    if keys.len() <= 16 {
-        for (i, (id, k)) in keys.iter().enumerate() {
-            let earlier = keys.get(..i).unwrap_or(&[]);
-            if let Some((first, _)) = earlier.iter().find(|(_, other)| other == k) {
-                out.push((*first, *id));
-            }
-        }
-    } else {
-        let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(keys.len());
-        for (id, k) in &keys {
-            match seen.get(k.as_ref()) {
-                Some(&first) => out.push((first, *id)),
-                None => {
-                    seen.insert(k.as_ref(), *id);
-                }
+    let mut seen: HashMap<&str, NodeId> = HashMap::with_capacity(keys.len());
+    for (id, k) in &keys {
+        match seen.get(k.as_ref()) {
+            Some(&first) => out.push((first, *id)),
+            None => {
+                seen.insert(k.as_ref(), *id);
             }
         }
     }
     !merges && out.len() == before
 }
 
+/// Mappings with at most this many keys compare them pairwise; larger ones through a map.
+const SMALL_MAPPING: usize = 16;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tree as text: scalars with their spans, collections in brackets.
+    fn dump(tree: &Tree, id: NodeId) -> String {
+        match tree.written(id) {
+            Some(Written::Scalar(s)) => format!("{}@{:?}", s.text, tree.span(id)),
+            Some(Written::Sequence(items)) => {
+                let items: Vec<String> = items.iter().map(|&i| dump(tree, i)).collect();
+                format!("[{}]", items.join(","))
+            }
+            Some(Written::Mapping { pairs, simple }) => {
+                let pairs: Vec<String> = pairs.iter().map(|&i| dump(tree, i)).collect();
+                format!("{{{}|{simple}}}", pairs.join(","))
+            }
+            Some(Written::Alias(to)) => format!("*{to}"),
+            None => "?".into(),
+        }
+    }
+
+    #[test]
+    fn documents_handed_over_read_as_the_kept_ones_whether_or_not_their_trees_come_back() {
+        let text = "a: 1\nb: [x, y]\n---\n---\nc: {d: \"e\\n\"}\nb: 2\nb: 3\n---\n- z\n";
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let kept = parse(&file);
+        for give_back in [true, false] {
+            let mut seen = Vec::new();
+            let streamed = parse_with(&file, |doc| {
+                let json = dump(&doc.tree, doc.root);
+                seen.push((doc.index, doc.tree.len(), json));
+                give_back.then_some(doc.tree)
+            });
+            let want: Vec<_> = kept
+                .documents
+                .iter()
+                .map(|d| {
+                    let json = dump(&d.tree, d.root);
+                    (d.index, d.tree.len(), json)
+                })
+                .collect();
+            assert_eq!(seen, want, "trees given back: {give_back}");
+            assert!(streamed.documents.is_empty());
+            assert_eq!(streamed.document_count, kept.document_count);
+            let messages = |p: &ParsedFile| {
+                p.problems
+                    .iter()
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(messages(&streamed), messages(&kept));
+        }
+        assert_eq!(kept.documents.len(), 3);
+    }
 
     fn texts(yaml: &str) -> Vec<(String, bool)> {
         let file = SourceFile::new(0, "t.yaml".into(), yaml);
