@@ -197,19 +197,35 @@ const COMMON_TEXTS: &[&str] = &[
 /// The longest of [`COMMON_TEXTS`]: a longer text is not looked up.
 const COMMON_TEXT_MAX_LEN: usize = 28;
 
-/// The index of `text` in [`COMMON_TEXTS`]: the texts starting with its first byte are found by
-/// comparing single bytes, then only those of its length are compared whole.
+/// For each ASCII byte, the range of [`COMMON_TEXTS`] starting with it (the list is sorted).
+/// Built when compiling: an out-of-range index here fails the build, never a run.
+#[allow(clippy::indexing_slicing)]
+const COMMON_BY_FIRST: [(u8, u8); 128] = {
+    let mut table = [(0u8, 0u8); 128];
+    let mut i = 0;
+    while i < COMMON_TEXTS.len() {
+        let first = COMMON_TEXTS[i].as_bytes()[0] as usize;
+        if table[first].1 == 0 {
+            table[first].0 = i as u8;
+        }
+        table[first].1 = i as u8 + 1;
+        i += 1;
+    }
+    table
+};
+
+/// The index of `text` in [`COMMON_TEXTS`]: only the texts starting with its first byte are
+/// compared.
 fn common_index(text: &str) -> Option<usize> {
     let first = *text.as_bytes().first()?;
     if text.len() > COMMON_TEXT_MAX_LEN {
         return None;
     }
-    let first_of = |t: &&str| t.as_bytes().first().copied().unwrap_or(0);
-    let start = COMMON_TEXTS.partition_point(|t| first_of(t) < first);
+    let &(start, end) = COMMON_BY_FIRST.get(first as usize)?;
+    let (start, end) = (start as usize, end as usize);
     COMMON_TEXTS
-        .get(start..)?
+        .get(start..end)?
         .iter()
-        .take_while(|t| first_of(t) == first)
         .position(|t| *t == text)
         .map(|i| start + i)
 }
@@ -597,7 +613,12 @@ impl Tree {
                 tag,
                 ..
             }) => {
-                let text = from.scalar(id).map_or("", |s| s.text);
+                // A scalar as written (not an alias): read in place, not looked up again.
+                let text = from
+                    .nodes
+                    .get(id as usize)
+                    .and_then(|n| from.scalar_of(id, n))
+                    .map_or("", |s| s.text);
                 let (text_start, text_at) = match common_index(text) {
                     Some(i) => (to_u32(i), TextAt::Common),
                     None => {
@@ -1385,6 +1406,15 @@ mod tests {
             COMMON_TEXTS.windows(2).all(|w| w[0] < w[1]),
             "sorted, no repeats"
         );
+        for (i, text) in COMMON_TEXTS.iter().enumerate() {
+            assert_eq!(common_index(text), Some(i), "{text}");
+            let shorter = &text[..text.len() - 1];
+            let want = COMMON_TEXTS.iter().position(|t| *t == shorter);
+            assert_eq!(common_index(shorter), want, "{shorter}");
+        }
+        for text in ["", "zzz", "éx", "Al", "spec ", "metadatas"] {
+            assert_eq!(common_index(text), None, "{text}");
+        }
         let file = SourceFile::new(0, "t.yaml".into(), "metadata: {name: web, 'x y': z}\n");
         let doc = parse(&file).documents.remove(0);
         let mut copy = Tree::default();
