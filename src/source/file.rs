@@ -146,10 +146,11 @@ impl SourceFile {
             .is_some_and(|m| m.len() == r.len && m.modified().ok() == r.modified);
         // Never open what is no longer a regular file: a FIFO put in its place would block.
         let regular = meta.as_ref().is_some_and(std::fs::Metadata::is_file);
-        let text = if regular {
-            super::load::read_text(&r.path)
-        } else {
-            None
+        let text = match (regular, same_file) {
+            // Unchanged since it was linted: its length is known, so one read takes it all.
+            (true, true) => super::load::read_known(&r.path, r.len),
+            (true, false) => super::load::read_text(&r.path),
+            (false, _) => None,
         };
         let text = text.unwrap_or_else(|| Arc::from(""));
         if !same_file || text.len() != r.text_len {

@@ -55,6 +55,24 @@ pub fn read_text(path: &std::path::Path) -> Option<std::sync::Arc<str>> {
     ))
 }
 
+/// As [`read_text`], for a file the caller found to be a regular file of `len` bytes: read
+/// with one call, without asking the size again or probing for more (what changed since is
+/// the caller's check). `None` when it can't be read or is shorter now.
+pub fn read_known(path: &std::path::Path, len: u64) -> Option<std::sync::Arc<str>> {
+    if len > MAX_FILE_BYTES {
+        return None;
+    }
+    let mut bytes = vec![0; usize::try_from(len).ok()?];
+    std::fs::File::open(path)
+        .ok()?
+        .read_exact(&mut bytes)
+        .ok()?;
+    let (text, _) = text_of(bytes);
+    Some(std::sync::Arc::from(
+        text.strip_prefix('\u{feff}').unwrap_or(&text),
+    ))
+}
+
 fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
     let mut buf = Vec::new();
     let mut metadata = None;
