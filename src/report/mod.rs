@@ -137,14 +137,7 @@ impl Report {
     /// The name and offset a span's place starts at: what the report is sorted by.
     fn order(&self, file: crate::source::FileId, span: crate::source::Span) -> (&str, u32) {
         match self.file(file) {
-            Some(f) => place::order(
-                f,
-                self.blocks
-                    .get(file as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                span,
-            ),
+            Some(f) => place::order(f, self.blocks_of(file), span),
             None => (place::nowhere(span).name, span.start),
         }
     }
@@ -152,16 +145,17 @@ impl Report {
     /// Where a span is shown (its helm template when the input is `helm template` output).
     pub fn place(&self, file: crate::source::FileId, span: crate::source::Span) -> Place<'_> {
         match self.file(file) {
-            Some(f) => place::place(
-                f,
-                self.blocks
-                    .get(file as usize)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                span,
-            ),
+            Some(f) => place::place(f, self.blocks_of(file), span),
             None => place::nowhere(span),
         }
+    }
+
+    /// The helm template blocks of a file (none for ordinary manifests).
+    fn blocks_of(&self, file: crate::source::FileId) -> &[place::Block] {
+        self.blocks
+            .get(file as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The diagnostics a renderer lists: the counted ones, and the suppressed ones when asked,
