@@ -227,6 +227,18 @@ pub struct RetainedPool {
     tree: Tree,
     /// What an object added here points at until [`RetainedPool::finish`].
     placeholder: Arc<Tree>,
+    /// The copy walk's buffers, kept from object to object (made anew for each object, they
+    /// were two dozen allocations per object).
+    buffers: CopyBuffers,
+}
+
+/// The buffers of one copy walk.
+#[derive(Debug, Default)]
+struct CopyBuffers {
+    /// The copied children of the collections being copied, innermost last.
+    kids: Vec<NodeId>,
+    /// The trie states for the children of a collection, one buffer per depth.
+    levels: Vec<Vec<u16>>,
 }
 
 impl Default for RetainedPool {
@@ -234,6 +246,7 @@ impl Default for RetainedPool {
         RetainedPool {
             tree: Tree::default(),
             placeholder: Arc::new(Tree::default()),
+            buffers: CopyBuffers::default(),
         }
     }
 }
@@ -248,7 +261,13 @@ impl RetainedPool {
             return;
         }
         let trie = trie(matches!(obj.typed, Typed::Invalid));
-        obj.root = copy(tree, obj.root, trie, &[0], &mut self.tree);
+        let mut copier = Copier {
+            tree,
+            trie,
+            out: &mut self.tree,
+            buffers: &mut self.buffers,
+        };
+        obj.root = copier.copy(obj.root, &[0], 0);
         obj.tree = Arc::clone(&self.placeholder);
     }
 
@@ -264,29 +283,13 @@ impl RetainedPool {
     }
 }
 
-/// One copy into a pool: the walk's buffers are reused from node to node (a vector per
-/// collection visited had been most of the copy's cost).
+/// One copy into a pool: the walk's buffers are reused from node to node and from object to
+/// object (a vector per collection visited had been most of the copy's cost).
 struct Copier<'a> {
     tree: &'a Tree,
     trie: &'a Trie,
     out: &'a mut Tree,
-    /// The copied children of the collections being copied, innermost last.
-    kids: Vec<NodeId>,
-    /// The trie states for the children of a collection, one buffer per depth.
-    levels: Vec<Vec<u16>>,
-}
-
-/// Copies `node` and the children the trie `states` still lead into; below a `**` step, every
-/// child, with the same states.
-fn copy(tree: &Tree, node: NodeId, trie: &Trie, states: &[u16], out: &mut Tree) -> NodeId {
-    let mut copier = Copier {
-        tree,
-        trie,
-        out,
-        kids: Vec::new(),
-        levels: Vec::new(),
-    };
-    copier.copy(node, states, 0)
+    buffers: &'a mut CopyBuffers,
 }
 
 impl Copier<'_> {
@@ -298,14 +301,14 @@ impl Copier<'_> {
             Some(NodeKind::Sequence { .. }) => false,
             _ => return self.out.copy_leaf(tree, node),
         };
-        let mut next = match self.levels.get_mut(depth) {
+        let mut next = match self.buffers.levels.get_mut(depth) {
             Some(buffer) => std::mem::take(buffer),
             None => {
-                self.levels.resize_with(depth + 1, Vec::new);
+                self.buffers.levels.resize_with(depth + 1, Vec::new);
                 Vec::new()
             }
         };
-        let start = self.kids.len();
+        let start = self.buffers.kids.len();
         let mut as_leaf = false;
         if is_mapping {
             for (k, v) in tree.entries(node) {
@@ -318,8 +321,8 @@ impl Copier<'_> {
                 }
                 let new_key = self.out.copy_leaf(tree, k);
                 let new_value = self.copy(v, if all { states } else { &next }, depth + 1);
-                self.kids.push(new_key);
-                self.kids.push(new_value);
+                self.buffers.kids.push(new_key);
+                self.buffers.kids.push(new_value);
             }
         } else {
             // Only `*` leads into an item, and it leads into every item: indices stay the same.
@@ -331,20 +334,20 @@ impl Copier<'_> {
             if !as_leaf {
                 for &item in tree.items(node) {
                     let copied = self.copy(item, if all { states } else { &next }, depth + 1);
-                    self.kids.push(copied);
+                    self.buffers.kids.push(copied);
                 }
             }
         }
-        if let Some(buffer) = self.levels.get_mut(depth) {
+        if let Some(buffer) = self.buffers.levels.get_mut(depth) {
             *buffer = next;
         }
         let id = if as_leaf {
             self.out.copy_leaf(tree, node)
         } else {
-            let kids = self.kids.get(start..).unwrap_or(&[]);
+            let kids = self.buffers.kids.get(start..).unwrap_or(&[]);
             self.out.push_collection(tree, node, kids)
         };
-        self.kids.truncate(start);
+        self.buffers.kids.truncate(start);
         id
     }
 }
