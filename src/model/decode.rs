@@ -78,126 +78,20 @@ pub fn decode_document_in(
         tree.shrink_to_fit();
     }
     let tree = Arc::new(tree);
-    let mut out = decode_tree(
-        file,
-        doc.index,
-        &tree,
-        doc.root,
-        default_namespace,
-        pool,
-        plain,
-        schema_check,
-    );
-    out.spare = Arc::into_inner(tree);
-    out
-}
-
-/// Decodes the document `tree` (rooted at `root`, `plain` as [`Tree::is_plain`] says when
-/// there is a pool).
-#[allow(clippy::too_many_arguments)]
-fn decode_tree(
-    file: FileId,
-    document: u32,
-    tree: &Arc<Tree>,
-    root: NodeId,
-    default_namespace: &str,
-    pool: Option<&mut RetainedPool>,
-    plain: bool,
-    schema_check: bool,
-) -> DecodedDocument {
-    let mut out = DecodedDocument::default();
     let cx = Cx {
         recovered: Default::default(),
         dropped: Default::default(),
         file,
-        document,
-        tree,
+        document: doc.index,
+        tree: &tree,
         default_namespace,
         plain,
         pool: std::cell::RefCell::new(pool),
         schema_check,
     };
-    if tree.is_sequence(root) {
-        let objects_inside = tree
-            .items(root)
-            .iter()
-            .any(|&item| tree.get(item, "kind").is_some());
-        if objects_inside {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    invalid_object::RULE.id,
-                    invalid_object::RULE.severity,
-                    cx.at(root),
-                    "this document is a YAML list of objects; kubectl rejects a top-level list",
-                )
-                .help("wrap the objects in `apiVersion: v1`, `kind: List`, `items:`, or separate them with `---`"),
-            );
-        } else {
-            out.not_object = true;
-        }
-        return out;
-    }
-    let Some((_, kind_node)) = tree.get(root, "kind") else {
-        out.not_object = true;
-        return out;
-    };
-    let kind = match string_scalar(tree, kind_node) {
-        Some(k) => k,
-        None => {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    invalid_object::RULE.id,
-                    invalid_object::RULE.severity,
-                    cx.at(kind_node),
-                    "`kind` must be a string naming the object's type",
-                )
-                .path("kind")
-                .help("write the kind as a string, e.g. `kind: Deployment`"),
-            );
-            return out;
-        }
-    };
-    let is_list = kind == "List" || (kind.ends_with("List") && tree.get(root, "items").is_some());
-    if is_list {
-        if tree.get(root, "apiVersion").is_none() {
-            out.diagnostics.push(cx.missing_api_version(root, &kind));
-            return out;
-        }
-        let Some((items_key, items)) = tree.get(root, "items") else {
-            return out;
-        };
-        if !tree.is_sequence(items) {
-            out.diagnostics.push(
-                Diagnostic::new(
-                    invalid_object::RULE.id,
-                    invalid_object::RULE.severity,
-                    cx.at(items_key),
-                    format!("`items` of a {kind} must be a list of objects"),
-                )
-                .path("items"),
-            );
-            return out;
-        }
-        for (i, &item) in tree.items(items).iter().enumerate() {
-            match tree.get(item, "kind") {
-                Some(_) => cx.decode_object(item, &mut out),
-                None => out.diagnostics.push(
-                    Diagnostic::new(
-                        invalid_object::RULE.id,
-                        invalid_object::RULE.severity,
-                        cx.at(item),
-                        format!(
-                            "item {i} of this {kind} is not a Kubernetes object: it has no `kind`"
-                        ),
-                    )
-                    .path(format!("items[{i}]"))
-                    .help("give every item its `apiVersion` and `kind`"),
-                ),
-            }
-        }
-        return out;
-    }
-    cx.decode_object(root, &mut out);
+    let mut out = cx.decode_root(doc.root);
+    drop(cx);
+    out.spare = Arc::into_inner(tree);
     out
 }
 
@@ -218,6 +112,95 @@ struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// Decodes the document rooted at `root`: one object, the items of a `List`, or nothing.
+    fn decode_root(&self, root: NodeId) -> DecodedDocument {
+        let tree: &Tree = self.tree;
+        let mut out = DecodedDocument::default();
+        if tree.is_sequence(root) {
+            let objects_inside = tree
+                .items(root)
+                .iter()
+                .any(|&item| tree.get(item, "kind").is_some());
+            if objects_inside {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        invalid_object::RULE.id,
+                        invalid_object::RULE.severity,
+                        self.at(root),
+                        "this document is a YAML list of objects; kubectl rejects a top-level list",
+                    )
+                    .help("wrap the objects in `apiVersion: v1`, `kind: List`, `items:`, or separate them with `---`"),
+                );
+            } else {
+                out.not_object = true;
+            }
+            return out;
+        }
+        let Some((_, kind_node)) = tree.get(root, "kind") else {
+            out.not_object = true;
+            return out;
+        };
+        let kind = match string_scalar(tree, kind_node) {
+            Some(k) => k,
+            None => {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        invalid_object::RULE.id,
+                        invalid_object::RULE.severity,
+                        self.at(kind_node),
+                        "`kind` must be a string naming the object's type",
+                    )
+                    .path("kind")
+                    .help("write the kind as a string, e.g. `kind: Deployment`"),
+                );
+                return out;
+            }
+        };
+        let is_list =
+            kind == "List" || (kind.ends_with("List") && tree.get(root, "items").is_some());
+        if is_list {
+            if tree.get(root, "apiVersion").is_none() {
+                out.diagnostics.push(self.missing_api_version(root, &kind));
+                return out;
+            }
+            let Some((items_key, items)) = tree.get(root, "items") else {
+                return out;
+            };
+            if !tree.is_sequence(items) {
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        invalid_object::RULE.id,
+                        invalid_object::RULE.severity,
+                        self.at(items_key),
+                        format!("`items` of a {kind} must be a list of objects"),
+                    )
+                    .path("items"),
+                );
+                return out;
+            }
+            for (i, &item) in tree.items(items).iter().enumerate() {
+                match tree.get(item, "kind") {
+                    Some(_) => self.decode_object(item, &mut out),
+                    None => out.diagnostics.push(
+                        Diagnostic::new(
+                            invalid_object::RULE.id,
+                            invalid_object::RULE.severity,
+                            self.at(item),
+                            format!(
+                                "item {i} of this {kind} is not a Kubernetes object: it has no `kind`"
+                            ),
+                        )
+                        .path(format!("items[{i}]"))
+                        .help("give every item its `apiVersion` and `kind`"),
+                    ),
+                }
+            }
+            return out;
+        }
+        self.decode_object(root, &mut out);
+        out
+    }
+
     fn at(&self, node: NodeId) -> Location {
         Location {
             file: self.file,

@@ -1,9 +1,9 @@
 //! The one read-only index over every object of a run, built once and shared by all rules.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
 
 use rayon::prelude::*;
-use std::hash::{BuildHasher, RandomState};
 
 use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed};

@@ -209,8 +209,8 @@ fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut at = start;
         while let Some(next) = order.get_mut(at).map(|n| std::mem::replace(n, at)) {
-            // A finished position points at itself: this cycle is done.
-            if next == start || next == at {
+            // Back at the cycle's start (or a position already done, which points at itself).
+            if next == start {
                 break;
             }
             items.swap(at, next);

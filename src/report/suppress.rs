@@ -3,10 +3,10 @@
 //! `ignore:` entries, `ignore.kplint.io/<rule>` annotations, `# kplint-ignore` comments), and the
 //! feedback on suppressions that silenced nothing or name no rule.
 
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 use globset::{GlobMatcher, GlobSet};
+use rayon::prelude::*;
 
 use super::place::{is_document_boundary, Block};
 use super::{Diagnostic, Severity, SuppressedBy, Suppression};

@@ -48,11 +48,7 @@ pub fn read_text(path: &std::path::Path) -> Option<std::sync::Arc<str>> {
         display: String::new(),
     };
     let (bytes, _) = read_bytes(&input).ok()?;
-    let (text, _) = text_of(bytes);
-    // Copied once, into the shared text: most files of a large report are read again.
-    Some(std::sync::Arc::from(
-        text.strip_prefix('\u{feff}').unwrap_or(&text),
-    ))
+    Some(shared_text(bytes))
 }
 
 /// As [`read_text`], for a file the caller found to be a regular file of `len` bytes: read
@@ -67,10 +63,14 @@ pub fn read_known(path: &std::path::Path, len: u64) -> Option<std::sync::Arc<str
         .ok()?
         .read_exact(&mut bytes)
         .ok()?;
+    Some(shared_text(bytes))
+}
+
+/// Bytes read back as the text first linted, BOM removed, copied once into the shared text:
+/// most files of a large report are read back.
+fn shared_text(bytes: Vec<u8>) -> std::sync::Arc<str> {
     let (text, _) = text_of(bytes);
-    Some(std::sync::Arc::from(
-        text.strip_prefix('\u{feff}').unwrap_or(&text),
-    ))
+    std::sync::Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))
 }
 
 fn read_bytes(input: &Input) -> Result<(Vec<u8>, Option<std::fs::Metadata>), String> {
