@@ -367,11 +367,12 @@ impl<'a> Scalar<'a> {
 
     /// True when [`Scalar::key`] is `key`.
     pub fn key_is(&self, key: &str) -> bool {
-        if self.is_verbatim_key() {
-            self.text == key
-        } else {
-            self.key() == key
+        if self.text == key {
+            return self.is_verbatim_key() || self.key() == key;
         }
+        // Another text still reads as `key` only when it resolves to a number, a boolean or a
+        // null; a lookup by any other key (nearly all of them) is settled by the text alone.
+        !key_from_strings_only(key) && !self.is_verbatim_key() && self.key() == key
     }
 
     /// True when the key is the text itself, as it is for most keys: a cheap test that spares
@@ -380,6 +381,17 @@ impl<'a> Scalar<'a> {
         self.tag == ScalarTag::None
             && (self.style != ScalarStyle::Plain || plain_is_string(self.text))
     }
+}
+
+/// True when no number, boolean or null reads as `key`: such scalars read as digits (with a
+/// sign), `true`, `false`, `null`, `inf`, `-inf` or `NaN` ([`key_string`]), so only a string
+/// written as `key` is `key`.
+fn key_from_strings_only(key: &str) -> bool {
+    let starts_like_number = key
+        .as_bytes()
+        .first()
+        .is_none_or(|b| b.is_ascii_digit() || *b == b'-');
+    !starts_like_number && !matches!(key, "true" | "false" | "null" | "inf" | "NaN")
 }
 
 impl Tree {
@@ -558,6 +570,14 @@ impl Tree {
     }
 
     fn get_bounded(&self, map: NodeId, key: &str, depth: u8) -> Option<(NodeId, NodeId)> {
+        if let Some((id, n)) = self.resolved_of(map, KIND_MAPPING) {
+            if n.meta & META_SIMPLE != 0 {
+                // No repeated key and no merge key: the first match is the only one.
+                return self
+                    .entries(id)
+                    .find(|&(k, _)| self.scalar(k).is_some_and(|s| s.key_is(key)));
+            }
+        }
         let mut found = None;
         let mut merges = Vec::new();
         for (k, v) in self.entries(map) {
@@ -1209,6 +1229,42 @@ const SMALL_MAPPING: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_is_agrees_with_the_key_kubectl_makes() {
+        let texts = [
+            "name", "1", "01", "0x10", "-1", "1.0", "1e3", ".inf", "-.inf", ".nan", "true", "yes",
+            "on", "no", "null", "~", "", "NaN", "inf", "false", "1_000", "+5", "nAme", "y",
+        ];
+        let styles = [ScalarStyle::Plain, ScalarStyle::SingleQuoted];
+        let tags = [
+            ScalarTag::None,
+            ScalarTag::Str,
+            ScalarTag::Int,
+            ScalarTag::Float,
+            ScalarTag::Bool,
+            ScalarTag::Null,
+            ScalarTag::Other,
+        ];
+        let mut wanted: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        wanted.extend(["16", "1000", "5", "-inf", "1000"].map(String::from));
+        for text in texts {
+            for style in styles {
+                for tag in tags {
+                    let s = Scalar { text, style, tag };
+                    // Every key this scalar could be looked up by, and the one it makes.
+                    let made = s.key().into_owned();
+                    for key in wanted.iter().map(String::as_str).chain([made.as_str()]) {
+                        assert_eq!(
+                            s.key_is(key),
+                            s.key() == key,
+                            "{text:?} {style:?} {tag:?} looked up as {key:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// A tree as text: scalars with their spans, collections in brackets.
     fn dump(tree: &Tree, id: NodeId) -> String {
