@@ -50,6 +50,10 @@ pub struct Options {
     /// view straight from the tree after the schema check (`model::schema`): slower, the same
     /// output. For checking exactly that.
     pub typed_decode: bool,
+    /// The report will quote source lines (the human format): the shown files' texts are read
+    /// back in parallel before it is rendered. Other formats need only the line index each file
+    /// keeps, and read back only files whose columns count characters other than bytes.
+    pub quotes_source: bool,
 }
 
 impl Default for Options {
@@ -60,6 +64,7 @@ impl Default for Options {
             context: Vec::new(),
             full_trees: false,
             typed_decode: false,
+            quotes_source: false,
         }
     }
 }
@@ -122,7 +127,7 @@ pub fn check(
     for p in found.problems {
         let id = source::file::to_u32(sources.len());
         sources.push(Source::Read(
-            SourceFile::new(id, p.display, ""),
+            Box::new(SourceFile::new(id, p.display, "")),
             Some(LoadProblem {
                 span: Default::default(),
                 message: p.message,
@@ -152,7 +157,7 @@ pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Repor
         .enumerate()
         .map(|(i, (name, bytes))| {
             let (file, problem) = decode_text(source::file::to_u32(i), name, bytes);
-            Source::Read(file, problem)
+            Source::Read(Box::new(file), problem)
         })
         .collect();
     lint_loaded(sources, &[], &[], options).0
@@ -166,7 +171,8 @@ pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>
 /// An input of a run: already read (in-memory texts, inputs that failed before reading), or
 /// to be read by the worker that lints it.
 enum Source<'a> {
-    Read(SourceFile, Option<LoadProblem>),
+    /// Boxed: texts given in memory and discovery problems are few beside the inputs found.
+    Read(Box<SourceFile>, Option<LoadProblem>),
     /// Borrowed: the inputs were allocated by another thread, and a worker freeing them
     /// contends for that thread's malloc arena.
     Input(FileId, &'a Input),
@@ -185,7 +191,7 @@ struct FileResult {
 
 fn process_source(source: Source<'_>, stream: bool, options: &Options) -> FileResult {
     let (file, problem) = match source {
-        Source::Read(file, problem) => (file, problem),
+        Source::Read(file, problem) => (*file, problem),
         Source::Input(id, input) => load(id, input),
     };
     let mut out = process_file(file, problem, options);
@@ -194,7 +200,9 @@ fn process_source(source: Source<'_>, stream: bool, options: &Options) -> FileRe
         out.blocks = report::place::blocks_of(&out.file);
     }
     if !options.full_trees {
-        // Parsed, decoded, its comments read: a report that shows this file reads it again.
+        // Parsed, decoded, its comments read: the line index stays for the positions a report
+        // prints, and a report that quotes this file reads it again.
+        out.file.index_lines();
         out.file.release_text();
     }
     out
@@ -372,7 +380,8 @@ fn lint_loaded(
     for part in applied.diagnostics {
         diagnostics.extend(part);
     }
-    // Read back in parallel what the report shows; sorting would read the files one by one.
+    // Made ready in parallel what the report reads (the rendering would read files one by one):
+    // the texts it quotes, or only those whose columns need their characters.
     let shown: std::collections::HashSet<FileId> = diagnostics
         .iter()
         .chain(&applied.suppressed)
@@ -381,7 +390,7 @@ fn lint_loaded(
     files
         .par_iter()
         .filter(|f| shown.contains(&f.id))
-        .for_each(SourceFile::prepare_for_report);
+        .for_each(|f| f.prepare_for_report(options.quotes_source));
     let report = Report::new(
         files,
         counts,

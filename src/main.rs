@@ -315,6 +315,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .collect(),
         full_trees: args.full_trees,
         typed_decode: args.typed_decode,
+        quotes_source: matches!(args.format, Format::Human),
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {

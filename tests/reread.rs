@@ -54,3 +54,25 @@ fn a_file_changed_before_the_report_reads_it_is_flagged() {
     assert_eq!(report.files[0].text(), "# edited\n");
     assert!(report.files[0].changed());
 }
+
+#[test]
+fn positions_come_from_the_index_kept_at_lint_time_without_reading_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("pod.yaml");
+    std::fs::write(&path, POD).expect("write");
+    let report = lint(dir.path());
+    // A report that quotes no source line (JSON, SARIF…) has read nothing back: the file can go.
+    std::fs::remove_file(&path).expect("remove");
+    let file = &report.files[0];
+    let bare = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "bare-pod")
+        .expect("bare-pod");
+    let at = file.position(bare.span.start);
+    assert_eq!((at.line, at.column), (2, 7), "`Pod` on line 2");
+    assert!(!file.changed(), "nothing was read back");
+    // Nor is the text held: asked for now, it is read again, and found gone.
+    assert_eq!(file.text(), "");
+    assert!(file.changed());
+}

@@ -186,7 +186,7 @@ fn source_of<'a>(lines: &LineCache, place: &Place<'a>) -> Windowed<'a> {
     } else {
         place.name.to_string()
     };
-    lines.source(name, place.text)
+    lines.source(name, place.text())
 }
 
 fn label(text: &str, span: crate::source::Span, primary: bool) -> LabeledSpan {
@@ -214,7 +214,7 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
     let mut related = Vec::new();
     for r in &d.related {
         let rp = report.place(r.file, r.span);
-        if r.file == d.file && std::ptr::eq(rp.text, place.text) {
+        if r.file == d.file && std::ptr::eq(rp.text(), place.text()) {
             labels.push(label(&r.message, rp.span, false));
         } else {
             related.push(Rendered {

@@ -25,18 +25,30 @@ pub struct Pos {
     pub offset: u32,
 }
 
-/// A shown location: the name, the text the position counts in, and the positions.
+/// A shown location: the name, where the text the positions count in is, and the positions.
 #[derive(Debug, Clone)]
 pub struct Place<'a> {
     pub name: &'a str,
-    /// The text the positions refer to (the template's rendered block, or the whole file).
-    pub text: &'a str,
+    /// The file, and the helm block of it the positions count in (`None`: the whole file).
+    source: Option<(&'a SourceFile, Option<Span>)>,
     /// `span` relative to `text`.
     pub span: Span,
     pub start: Pos,
     pub end: Pos,
     /// For a helm-attributed place: the input's name and the positions in the whole stream.
     pub rendered: Option<(&'a str, Pos, Pos)>,
+}
+
+impl<'a> Place<'a> {
+    /// The text the positions refer to (the template's rendered block, or the whole file): read
+    /// only by a report that quotes source lines, so a released file is read again only then.
+    pub fn text(&self) -> &'a str {
+        match self.source {
+            Some((file, None)) => file.text(),
+            Some((file, Some(block))) => file.slice(block),
+            None => "",
+        }
+    }
 }
 
 /// Finds the helm `# Source:` blocks of a file (empty for ordinary manifests).
@@ -139,7 +151,7 @@ pub fn place<'a>(file: &'a SourceFile, blocks: &'a [Block], span: Span) -> Place
     match block_of(blocks, span) {
         None => Place {
             name: &file.name,
-            text: file.text(),
+            source: Some((file, None)),
             span,
             start,
             end,
@@ -156,7 +168,7 @@ pub fn place<'a>(file: &'a SourceFile, blocks: &'a [Block], span: Span) -> Place
             let end_off = span.end.min(b.span.end);
             Place {
                 name: &b.template,
-                text: file.slice(b.span),
+                source: Some((file, Some(b.span))),
                 span: Span::new(
                     span.start.saturating_sub(b.span.start),
                     end_off.saturating_sub(b.span.start),
@@ -179,7 +191,7 @@ pub fn nowhere(span: Span) -> Place<'static> {
     };
     Place {
         name: "-",
-        text: "",
+        source: None,
         span,
         start: p,
         end: p,

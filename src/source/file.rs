@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
+use super::line_index::LineIndex;
+
 /// Index of a file in the run's file table.
 pub type FileId = u32;
 
@@ -46,8 +48,9 @@ pub struct Position {
 /// One input: its display name and its text (a leading BOM removed, remembered in `bom_len`).
 ///
 /// A file read from disk gives its text up once it is parsed and decoded
-/// ([`SourceFile::release_text`]) and reads it again only if a report shows it: a run holds the
-/// texts of the files in flight and of those with findings, not the whole corpus.
+/// ([`SourceFile::release_text`]), keeping its line index (about a byte a line) for positions,
+/// and reads the text again only if a report quotes it: a run holds the texts of the files in
+/// flight, not the whole corpus.
 #[derive(Debug)]
 pub struct SourceFile {
     pub id: FileId,
@@ -60,8 +63,11 @@ pub struct SourceFile {
     reread: Option<Reread>,
     /// Set when the text read again is not the one linted (the file changed meanwhile).
     changed: AtomicBool,
-    /// Built on first use: most files of a large run have no finding, so most never need it.
-    line_starts: OnceLock<Vec<u32>>,
+    /// Built while the text is first held ([`SourceFile::index_lines`]), so a report that
+    /// prints only positions never reads the file again.
+    lines: OnceLock<LineIndex>,
+    /// Length of the text linted (BOM removed): positions are clamped to it.
+    len: u32,
     ascii: bool,
 }
 
@@ -87,11 +93,12 @@ impl SourceFile {
             id,
             name,
             ascii: text.is_ascii(),
+            len: to_u32(text.len()),
             text: OnceLock::from(Arc::from(text)),
             reread: None,
             changed: AtomicBool::new(false),
             bom_len,
-            line_starts: OnceLock::new(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -116,10 +123,20 @@ impl SourceFile {
         Arc::clone(self.text.get_or_init(|| self.read_again()))
     }
 
-    /// Reads the text back (if released) and builds the line index, for a report that shows
-    /// this file; done for all such files at once, in parallel, before the report sorts.
-    pub fn prepare_for_report(&self) {
-        self.line_starts();
+    /// Builds the line index: done while the text is held, it spares a report reading the file
+    /// again for positions.
+    pub fn index_lines(&self) {
+        self.lines();
+    }
+
+    /// Makes ready what a report of this file reads: the line index, and the text when
+    /// `with_text` (a report that quotes source lines) or when columns count characters other
+    /// than bytes. Done for all shown files at once, in parallel, before the report sorts.
+    pub fn prepare_for_report(&self, with_text: bool) {
+        self.lines();
+        if with_text || !self.ascii {
+            self.text();
+        }
     }
 
     /// Drops the text of a file read from disk (a no-op for other texts): it is read again
@@ -159,9 +176,8 @@ impl SourceFile {
         text
     }
 
-    /// The byte offset of every line's start.
-    fn line_starts(&self) -> &[u32] {
-        self.line_starts.get_or_init(|| line_starts(self.text()))
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text()))
     }
 
     /// Byte offset of a parser marker (1-based line, 0-based column in characters).
@@ -169,7 +185,7 @@ impl SourceFile {
         if self.ascii {
             return to_u32(char_index.min(self.text().len()));
         }
-        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
+        let Some(start) = self.lines().start(line.saturating_sub(1)) else {
             return to_u32(self.text().len());
         };
         let rest = self.text().get(start as usize..).unwrap_or("");
@@ -192,18 +208,13 @@ impl SourceFile {
     /// The offset [`SourceFile::position`] gives a byte offset of the text: within it, and
     /// counting the byte order mark.
     pub fn shown_offset(&self, offset: u32) -> u32 {
-        offset.min(to_u32(self.text().len())) + self.bom_len
+        offset.min(self.len) + self.bom_len
     }
 
     /// Line, column (characters, both 1-based) and offset of a byte offset in the text.
     pub fn position(&self, offset: u32) -> Position {
-        let offset = offset.min(to_u32(self.text().len()));
-        let line_starts = self.line_starts();
-        let line_idx = match line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let start = line_starts.get(line_idx).copied().unwrap_or(0);
+        let offset = offset.min(self.len);
+        let (line_idx, start) = self.lines().line_of(offset);
         let column = if self.ascii {
             offset - start
         } else {
@@ -231,14 +242,11 @@ impl SourceFile {
     /// The 1-based line number holding `offset`, and that line's text without its line end.
     pub fn line_text(&self, line: u32) -> &str {
         let idx = line.saturating_sub(1) as usize;
-        let line_starts = self.line_starts();
-        let Some(&start) = line_starts.get(idx) else {
+        let lines = self.lines();
+        let Some(start) = lines.start(idx) else {
             return "";
         };
-        let end = line_starts
-            .get(idx + 1)
-            .copied()
-            .unwrap_or(to_u32(self.text().len()));
+        let end = lines.start(idx + 1).unwrap_or(self.len);
         self.text()
             .get(start as usize..end as usize)
             .unwrap_or("")
@@ -247,40 +255,41 @@ impl SourceFile {
 
     /// Number of lines in the file.
     pub fn line_count(&self) -> u32 {
-        to_u32(self.line_starts().len())
+        to_u32(self.lines().count())
     }
 }
 
 /// The byte offset of every line's start in `text`: 0, then one past each `\n`.
 ///
-/// Run once per file with a finding, over texts of short lines: a scan of eight bytes at a time
-/// costs a fraction of a `match_indices('\n')` search restarted at every line.
+/// The human report's windows over a quoted text use it; positions use the smaller
+/// [`LineIndex`].
 pub fn line_starts(text: &str) -> Vec<u32> {
-    let (words, tail) = text.as_bytes().as_chunks::<8>();
-    let newlines_in = |word: &[u8; 8]| newline_mask(u64::from_le_bytes(*word));
     // Counted first so the index takes exactly its room.
-    let count = words
-        .iter()
-        .map(|w| newlines_in(w).count_ones() as usize)
-        .sum::<usize>()
-        + tail.iter().filter(|&&b| b == b'\n').count();
+    let mut count = 0;
+    for_each_newline(text, |_| count += 1);
     let mut starts = Vec::with_capacity(count + 1);
     starts.push(0u32);
+    for_each_newline(text, |at| starts.push(to_u32(at + 1)));
+    starts
+}
+
+/// Calls `each` with the offset of every `\n` of `text`, in order: eight bytes are tested at a
+/// time.
+pub fn for_each_newline(text: &str, mut each: impl FnMut(usize)) {
+    let (words, tail) = text.as_bytes().as_chunks::<8>();
     for (i, word) in words.iter().enumerate() {
-        let mut mask = newlines_in(word);
+        let mut mask = newline_mask(u64::from_le_bytes(*word));
         while mask != 0 {
-            let byte = mask.trailing_zeros() as usize / 8;
-            starts.push(to_u32(i * 8 + byte + 1));
+            each(i * 8 + mask.trailing_zeros() as usize / 8);
             mask &= mask - 1;
         }
     }
     let tail_start = words.len() * 8;
     for (j, &b) in tail.iter().enumerate() {
         if b == b'\n' {
-            starts.push(to_u32(tail_start + j + 1));
+            each(tail_start + j);
         }
     }
-    starts
 }
 
 /// The high bit of each byte of `word` that is `\n`, and no other bit (exact, unlike the

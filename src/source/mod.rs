@@ -3,6 +3,7 @@
 pub mod discover;
 pub mod file;
 pub mod kustomize;
+pub mod line_index;
 pub mod load;
 pub mod scalar;
 pub mod tree;
