@@ -270,6 +270,7 @@ impl Cx<'_> {
             namespace,
             typed: Typed::Unknown,
             selector_absent: false,
+            may_suppress: true,
             broken: Box::default(),
             tree: Arc::clone(self.tree),
             root,

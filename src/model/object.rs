@@ -83,6 +83,9 @@ pub struct Object {
     pub typed: Typed,
     /// True for a controller whose `spec.selector` is not written (decoded as empty).
     pub selector_absent: bool,
+    /// False when the object is known to write no suppression annotation
+    /// (`ignore.kplint.io/…`): suppression then skips reading its annotations.
+    pub may_suppress: bool,
     /// Fields dropped because their type was wrong (reported as `invalid-object`): the typed
     /// view reads them as unset, so rules must not draw conclusions from their defaults.
     pub broken: Box<[FieldPath]>,

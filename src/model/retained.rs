@@ -168,9 +168,11 @@ impl Trie {
         self.nodes.get(id as usize)
     }
 
-    /// The states that follow `states` over a mapping key.
-    fn over_key(&self, states: &[u16], key: &str, out: &mut Vec<u16>) {
+    /// The states that follow `states` over a mapping key; true when a key prefix (the
+    /// suppression annotations') led there.
+    fn over_key(&self, states: &[u16], key: &str, out: &mut Vec<u16>) -> bool {
         out.clear();
+        let mut by_prefix = false;
         for node in states.iter().filter_map(|&s| self.node(s)) {
             out.extend(
                 node.keys
@@ -178,14 +180,13 @@ impl Trie {
                     .filter(|(k, _)| *k == key)
                     .map(|&(_, id)| id),
             );
-            out.extend(
-                node.prefixes
-                    .iter()
-                    .filter(|(p, _)| key.starts_with(p))
-                    .map(|&(_, id)| id),
-            );
+            for &(_, id) in node.prefixes.iter().filter(|(p, _)| key.starts_with(p)) {
+                out.push(id);
+                by_prefix = true;
+            }
             out.extend(node.any);
         }
+        by_prefix
     }
 
     /// The states that follow `states` into a list item.
@@ -266,8 +267,11 @@ impl RetainedPool {
             trie,
             out: &mut self.tree,
             buffers: &mut self.buffers,
+            annotated: false,
         };
         obj.root = copier.copy(obj.root, &[0], 0);
+        // Every suppression annotation is kept, so none kept means none written.
+        obj.may_suppress = copier.annotated;
         obj.tree = Arc::clone(&self.placeholder);
     }
 
@@ -290,6 +294,8 @@ struct Copier<'a> {
     trie: &'a Trie,
     out: &'a mut Tree,
     buffers: &'a mut CopyBuffers,
+    /// Set once a suppression annotation is copied.
+    annotated: bool,
 }
 
 impl Copier<'_> {
@@ -314,7 +320,9 @@ impl Copier<'_> {
             for (k, v) in tree.entries(node) {
                 if !all {
                     let Some(key) = tree.scalar(k) else { continue };
-                    trie.over_key(states, &key.key(), &mut next);
+                    if trie.over_key(states, &key.key(), &mut next) {
+                        self.annotated = true;
+                    }
                     if next.is_empty() {
                         continue;
                     }
@@ -397,6 +405,16 @@ mod tests {
         assert!(whole[0].has("spec.template.spec.containers[0].args"));
         let path = FieldPath::parse("spec.template.spec.containers[0].args");
         assert_eq!(path.0.len(), 6);
+    }
+
+    #[test]
+    fn marks_the_objects_that_write_a_suppression_annotation() {
+        let text = "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  annotations:\n    note: x\n---\nkind: Deployment\napiVersion: apps/v1\nmetadata:\n  name: b\nspec:\n  template:\n    metadata:\n      annotations:\n        ignore.kplint.io/bare-pod: why\n";
+        let kept = objects(text, false);
+        assert!(!kept[0].may_suppress, "an annotation of another kind");
+        assert!(kept[1].may_suppress, "on the pod template");
+        // Without the copy nothing is known: every object is looked at.
+        assert!(objects(text, true).iter().all(|o| o.may_suppress));
     }
 
     #[test]

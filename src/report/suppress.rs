@@ -143,7 +143,7 @@ pub fn apply(
     written.par_extend(
         inv.objects
             .par_iter()
-            .filter(|obj| is_checked(obj.file))
+            .filter(|obj| obj.may_suppress && is_checked(obj.file))
             .flat_map_iter(|obj| {
                 let mut found = Vec::new();
                 scan_annotations(inv, obj.id, &mut found);
