@@ -572,10 +572,17 @@ impl Tree {
     fn get_bounded(&self, map: NodeId, key: &str, depth: u8) -> Option<(NodeId, NodeId)> {
         if let Some((id, n)) = self.resolved_of(map, KIND_MAPPING) {
             if n.meta & META_SIMPLE != 0 {
-                // No repeated key and no merge key: the first match is the only one.
-                return self
-                    .entries(id)
-                    .find(|&(k, _)| self.scalar(k).is_some_and(|s| s.key_is(key)));
+                // No repeated key and no merge key: the first match is the only one. A key only
+                // a string can be is told apart by its length before its text is looked at.
+                let strings_only = key_from_strings_only(key);
+                return self.entries(id).find(|&(k, _)| {
+                    let other_length = strings_only
+                        && self.nodes.get(k as usize).is_some_and(|n| {
+                            n.meta & META_KIND == KIND_SCALAR
+                                && self.len_of(k, n) as usize != key.len()
+                        });
+                    !other_length && self.scalar(k).is_some_and(|s| s.key_is(key))
+                });
             }
         }
         let mut found = None;
@@ -1229,6 +1236,37 @@ const SMALL_MAPPING: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn get_finds_keys_as_kubectl_reads_them() {
+        let file = SourceFile::new(
+            0,
+            "t.yaml".into(),
+            "na: 1\nname: a\n'names': b\n1: c\n0x10: d\nyes: f\n---\nbase: &x {k: v}\nm: {<<: *x, name: z}\n",
+        );
+        let docs = parse(&file).documents;
+        let (tree, root) = (&docs[0].tree, docs[0].root);
+        let value = |key: &str| {
+            tree.get(root, key)
+                .and_then(|(_, v)| tree.scalar(v))
+                .map(|s| s.text)
+        };
+        assert_eq!(value("name"), Some("a"));
+        assert_eq!(value("names"), Some("b"), "quoted");
+        assert_eq!(value("1"), Some("c"));
+        assert_eq!(value("16"), Some("d"), "hex reads as 16");
+        assert_eq!(value("true"), Some("f"), "yes reads as true");
+        assert_eq!(value("yes"), None);
+        assert_eq!(value("nam"), None);
+        // Through a merge key.
+        let (tree, root) = (&docs[1].tree, docs[1].root);
+        let m = tree.get(root, "m").expect("m").1;
+        let k = tree
+            .get(m, "k")
+            .and_then(|(_, v)| tree.scalar(v))
+            .map(|s| s.text);
+        assert_eq!(k, Some("v"));
+    }
 
     #[test]
     fn key_is_agrees_with_the_key_kubectl_makes() {
