@@ -888,12 +888,17 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
     let mut builder = DocumentBuilder::new();
     builder.tree.source = Some(file.text_arc());
     let mut in_document = false;
-    let span_of = |s: saphyr_parser::Span| -> Span {
-        Span::new(
-            file.offset_of(s.start.index(), s.start.line(), s.start.col()),
-            file.offset_of(s.end.index(), s.end.line(), s.end.col()),
-        )
+    // In ASCII text (most files) the parser's character index is the byte offset.
+    let ascii = file.is_ascii();
+    let offset_of = |m: saphyr_parser::Marker| -> u32 {
+        if ascii {
+            to_u32(m.index().min(text.len()))
+        } else {
+            file.offset_of(m.index(), m.line(), m.col())
+        }
     };
+    let span_of =
+        |s: saphyr_parser::Span| -> Span { Span::new(offset_of(s.start), offset_of(s.end)) };
     while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {
             Ok(ev) => ev,
@@ -1182,11 +1187,11 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
     let mut merges = false;
     let before = out.len();
     if kids.len() <= 2 * SMALL_MAPPING {
-        // Most mappings: their keys compared on the stack, pairwise (a vector per mapping was
-        // a tenth of the tree's cost).
-        let mut keys: [(NodeId, std::borrow::Cow<'_, str>); SMALL_MAPPING] =
-            std::array::from_fn(|_| (0, std::borrow::Cow::Borrowed("")));
+        // Most mappings: keys read without writing a string (all but numbers) compared on the
+        // stack, pairwise (a vector per mapping was a tenth of the tree's cost).
+        let mut keys: [(NodeId, &str); SMALL_MAPPING] = [(0, ""); SMALL_MAPPING];
         let mut n = 0;
+        let mut resolved = false;
         for pair in kids.chunks_exact(2) {
             let Some(&id) = pair.first() else { continue };
             let Some(s) = tree.scalar(id) else { continue };
@@ -1194,17 +1199,28 @@ fn find_duplicate_keys(tree: &Tree, kids: &[NodeId], out: &mut Vec<Duplicate>) -
                 merges = true;
                 continue;
             }
-            let k = s.key();
+            let key = match s.key() {
+                std::borrow::Cow::Borrowed(key) => key,
+                std::borrow::Cow::Owned(_) => {
+                    // A number key, written out anew: the keys are compared below instead.
+                    resolved = true;
+                    break;
+                }
+            };
             let earlier = keys.get(..n).unwrap_or(&[]);
-            if let Some((first, _)) = earlier.iter().find(|(_, other)| *other == k) {
+            if let Some((first, _)) = earlier.iter().find(|(_, other)| *other == key) {
                 out.push((*first, id));
             }
             if let Some(slot) = keys.get_mut(n) {
-                *slot = (id, k);
+                *slot = (id, key);
                 n += 1;
             }
         }
-        return !merges && out.len() == before;
+        if !resolved {
+            return !merges && out.len() == before;
+        }
+        out.truncate(before);
+        merges = false;
     }
     let keys: Vec<(NodeId, std::borrow::Cow<'_, str>)> = kids
         .chunks_exact(2)
@@ -1236,6 +1252,34 @@ const SMALL_MAPPING: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repeated_keys_are_found_as_kubectl_reads_them() {
+        // (document, repeated keys found): the second of each pair is reported.
+        let cases = [
+            ("{a: 1, b: 2, c: 3}", 0),
+            ("{a: 1, 'a': 2}", 1),
+            ("{1: a, '1': b}", 1),
+            ("{x: 1, 0x10: a, 16: b}", 1),
+            ("{yes: 1, true: 2, 'yes': 3}", 1),
+            ("{a: 1, b: 2, a: 3, b: 4, a: 5}", 3),
+            ("{<<: {a: 1}, a: 2}", 0),
+        ];
+        for (text, repeated) in cases {
+            let file = SourceFile::new(0, "t.yaml".into(), text);
+            let found = parse(&file)
+                .problems
+                .iter()
+                .filter(|p| p.kind == ProblemKind::DuplicateKey)
+                .count();
+            assert_eq!(found, repeated, "{text}");
+        }
+        // Beyond the small mappings compared on the stack.
+        let mut big: Vec<String> = (0..40).map(|i| format!("k{i}: {i}")).collect();
+        big.push("'k7': again".into());
+        let file = SourceFile::new(0, "t.yaml".into(), &big.join("\n"));
+        assert_eq!(parse(&file).problems.len(), 1);
+    }
 
     #[test]
     fn get_finds_keys_as_kubectl_reads_them() {
