@@ -632,21 +632,15 @@ impl Tree {
     /// tree's own strings, so the copy does not keep the file's text alive), a collection as an
     /// empty one with its span.
     pub fn copy_leaf(&mut self, from: &Tree, id: NodeId) -> NodeId {
-        let span = from.span(id);
-        let kind = match from.kind(id) {
-            Some(NodeKind::Scalar {
-                text_len,
-                style,
-                tag,
-                ..
-            }) => {
-                // A scalar as written (not an alias): read in place, not looked up again.
-                let text = from
-                    .nodes
-                    .get(id as usize)
-                    .and_then(|n| from.scalar_of(id, n))
-                    .map_or("", |s| s.text);
-                let (text_start, text_at) = match common_index(text) {
+        let Some(&n) = from.nodes.get(id as usize) else {
+            return self.push_node(Span::default(), NodeKind::Sequence { start: 0, len: 0 });
+        };
+        // Copied word for word where it stays true: span, kind, style, tag and length.
+        let mut copy = n;
+        match n.meta & META_KIND {
+            KIND_SCALAR => {
+                let text = from.scalar_of(id, &n).map_or("", |s| s.text);
+                let (start, at) = match common_index(text) {
                     Some(i) => (to_u32(i), TextAt::Common),
                     None => {
                         let start = to_u32(self.strings.len());
@@ -654,23 +648,17 @@ impl Tree {
                         (start, TextAt::Strings)
                     }
                 };
-                NodeKind::Scalar {
-                    text_start,
-                    text_len,
-                    style,
-                    tag,
-                    text_at,
-                }
+                copy.data = start;
+                copy.meta = (n.meta & !(0b11 << META_AT_SHIFT)) | (at_bits(at) << META_AT_SHIFT);
             }
-            Some(kind @ NodeKind::Alias { .. }) => kind,
-            Some(NodeKind::Mapping { simple, .. }) => NodeKind::Mapping {
-                start: 0,
-                len: 0,
-                simple,
-            },
-            Some(NodeKind::Sequence { .. }) | None => NodeKind::Sequence { start: 0, len: 0 },
-        };
-        self.push_node(span, kind)
+            KIND_ALIAS => {}
+            _ => {
+                // A collection without its children.
+                copy.data = 0;
+                copy.meta = n.meta & !(META_LONG << META_LEN_SHIFT);
+            }
+        }
+        self.push_packed(from, id, copy)
     }
 
     /// Adds a sequence (`items`) or a mapping (`items` are key, value, key, value…) with the
@@ -678,18 +666,35 @@ impl Tree {
     pub fn push_collection(&mut self, from: &Tree, like: NodeId, items: &[NodeId]) -> NodeId {
         let start = to_u32(self.children.len());
         self.children.extend_from_slice(items);
-        let kind = match from.kind(like) {
-            Some(NodeKind::Mapping { simple, .. }) => NodeKind::Mapping {
-                start,
-                len: to_u32(items.len() / 2),
-                simple,
-            },
-            _ => NodeKind::Sequence {
-                start,
-                len: to_u32(items.len()),
-            },
+        let Some(&n) = from.nodes.get(like as usize) else {
+            return self.push_node(Span::default(), NodeKind::Sequence { start, len: 0 });
         };
-        self.push_node(from.span(like), kind)
+        let is_mapping = n.meta & META_KIND == KIND_MAPPING;
+        let len = to_u32(if is_mapping {
+            items.len() / 2
+        } else {
+            items.len()
+        });
+        let kind = if is_mapping {
+            NodeKind::Mapping {
+                start,
+                len,
+                simple: n.meta & META_SIMPLE != 0,
+            }
+        } else {
+            NodeKind::Sequence { start, len }
+        };
+        self.push_node(n.span, kind)
+    }
+
+    /// Adds `node`, a copy of node `id` of `from` whose length field is still `from`'s.
+    fn push_packed(&mut self, from: &Tree, id: NodeId, node: Node) -> NodeId {
+        let new_id = to_u32(self.nodes.len());
+        if node.meta >> META_LEN_SHIFT == META_LONG {
+            self.long.push((new_id, from.len_of(id, &node)));
+        }
+        self.nodes.push(node);
+        new_id
     }
 
     /// A copy taking exactly the room it needs (a tree that is kept, out of reused buffers).
@@ -1252,6 +1257,24 @@ const SMALL_MAPPING: usize = 16;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_leaf_copy_keeps_a_scalar_whole_and_a_collection_empty() {
+        // Longer than the length a node packs: kept aside, and carried over by the copy.
+        let long = "x".repeat((1 << 21) + 5);
+        let file = SourceFile::new(0, "t.yaml".into(), &format!("k: {long}\nl: [1, 2]\n"));
+        let doc = parse(&file).documents.remove(0);
+        let (tree, root) = (&doc.tree, doc.root);
+        let mut copy = Tree::default();
+        let scalar = copy.copy_leaf(tree, tree.get(root, "k").expect("k").1);
+        let list = tree.get(root, "l").expect("l").1;
+        let empty = copy.copy_leaf(tree, list);
+        assert_eq!(copy.scalar(scalar).map(|s| s.text.len()), Some(long.len()));
+        assert!(copy.is_sequence(empty) && copy.items(empty).is_empty());
+        assert_eq!(copy.span(empty), tree.span(list));
+        let common = copy.copy_leaf(tree, tree.get(root, "l").expect("l").0);
+        assert_eq!(copy.scalar(common).map(|s| s.text), Some("l"));
+    }
 
     #[test]
     fn repeated_keys_are_found_as_kubectl_reads_them() {
