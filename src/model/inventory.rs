@@ -1,7 +1,9 @@
 //! The one read-only index over every object of a run, built once and shared by all rules.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::BuildHasher;
+
+use foldhash::fast::RandomState;
 
 use rayon::prelude::*;
 
@@ -116,7 +118,7 @@ impl Inventory {
             files,
             objects: Vec::new(),
             default_namespace,
-            keys: RandomState::new(),
+            keys: RandomState::default(),
             by_name: KeyIndex::default(),
             by_kind: KeyIndex::default(),
             templates: KeyIndex::default(),

@@ -273,31 +273,9 @@ pub fn line_starts(text: &str) -> Vec<u32> {
     starts
 }
 
-/// Calls `each` with the offset of every `\n` of `text`, in order: eight bytes are tested at a
-/// time.
-pub fn for_each_newline(text: &str, mut each: impl FnMut(usize)) {
-    let (words, tail) = text.as_bytes().as_chunks::<8>();
-    for (i, word) in words.iter().enumerate() {
-        let mut mask = newline_mask(u64::from_le_bytes(*word));
-        while mask != 0 {
-            each(i * 8 + mask.trailing_zeros() as usize / 8);
-            mask &= mask - 1;
-        }
-    }
-    let tail_start = words.len() * 8;
-    for (j, &b) in tail.iter().enumerate() {
-        if b == b'\n' {
-            each(tail_start + j);
-        }
-    }
-}
-
-/// The high bit of each byte of `word` that is `\n`, and no other bit (exact, unlike the
-/// classic `has_zero` trick whose borrows mark bytes above a match).
-fn newline_mask(word: u64) -> u64 {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let x = word ^ 0x0a0a_0a0a_0a0a_0a0a;
-    !(((x & LOW7) + LOW7) | x | LOW7)
+/// Calls `each` with the offset of every `\n` of `text`, in order.
+pub fn for_each_newline(text: &str, each: impl FnMut(usize)) {
+    memchr::memchr_iter(b'\n', text.as_bytes()).for_each(each);
 }
 
 /// Saturating conversion: files are capped well below 4 GiB, so this never saturates in practice.
