@@ -71,8 +71,8 @@ pub fn decode_document_in(
     schema_check: bool,
 ) -> DecodedDocument {
     let mut tree = doc.tree;
-    // Once per document, not per object: a `List` holds many.
-    let plain = pool.is_some() && tree.is_plain();
+    let tree_plain = doc.plain;
+    let plain = pool.is_some() && tree_plain;
     if !plain {
         // Kept whole by its objects: it takes exactly the room it needs.
         tree.shrink_to_fit();
@@ -86,6 +86,7 @@ pub fn decode_document_in(
         tree: &tree,
         default_namespace,
         plain,
+        tree_plain,
         pool: std::cell::RefCell::new(pool),
         schema_check,
     };
@@ -105,8 +106,12 @@ struct Cx<'a> {
     tree: &'a Arc<Tree>,
     default_namespace: &'a str,
     pool: std::cell::RefCell<Option<&'a mut RetainedPool>>,
-    /// True when the document's tree has no alias and no merge or repeated key.
+    /// True when the objects' retained fields are copied into the pool: there is one, and the
+    /// tree is plain.
     plain: bool,
+    /// True when the document's tree has no alias and no merge or repeated key
+    /// ([`Tree::is_plain`]): its views can be read straight from it.
+    tree_plain: bool,
     /// Whether an object the schema check passes is read straight from the tree.
     schema_check: bool,
 }
@@ -317,7 +322,11 @@ impl Cx<'_> {
         // Most objects decode cleanly: when the schema says so, their view is read from the
         // tree, and the `k8s-openapi` structs (most of a lint's cost) are never built.
         if self.schema_check && super::schema::validate(tree, obj.root, known, o) {
-            if let Some(typed) = super::view::from_tree::typed(known, tree, obj.root) {
+            let typed = self
+                .tree_plain
+                .then(|| super::view::from_tree::typed(known, tree, obj.root))
+                .flatten();
+            if let Some(typed) = typed {
                 return Ok(typed);
             }
         }

@@ -768,6 +768,8 @@ pub struct Document {
     pub index: u32,
     pub tree: Tree,
     pub root: NodeId,
+    /// The tree's [`Tree::is_plain`], noted while it was built.
+    pub plain: bool,
 }
 
 /// What kind of problem the parser found.
@@ -817,6 +819,8 @@ struct DocumentBuilder {
     duplicates: Vec<Duplicate>,
     /// Set after a budget or depth error: the rest of the document is read but not built.
     poisoned: bool,
+    /// No alias and no mapping with a merge or repeated key so far ([`Tree::is_plain`]).
+    plain: bool,
 }
 
 impl DocumentBuilder {
@@ -831,6 +835,7 @@ impl DocumentBuilder {
             expanded: 0,
             duplicates: Vec::new(),
             poisoned: false,
+            plain: true,
         }
     }
 
@@ -849,6 +854,7 @@ impl DocumentBuilder {
         self.expanded = 0;
         self.duplicates.clear();
         self.poisoned = false;
+        self.plain = true;
     }
 
     fn push(&mut self, span: Span, kind: NodeKind, size: u64, anchor: usize) {
@@ -875,6 +881,7 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
             index: doc.index,
             root: doc.root,
             tree: doc.tree.exact_copy(),
+            plain: doc.plain,
         });
         Some(doc.tree)
     });
@@ -1049,9 +1056,13 @@ fn finish_document(b: &mut DocumentBuilder, index: u32, out: &mut ParsedFile) ->
         index,
         tree: std::mem::take(&mut b.tree),
         root,
+        plain: b.plain,
     })
 }
 
+// Inlined into the event loop: called once per event, its entry and exit cost more than most
+// of what it does.
+#[inline(always)]
 fn build(
     b: &mut DocumentBuilder,
     event: Event<'_>,
@@ -1132,6 +1143,7 @@ fn build(
                 // Reported, not fatal: the document is still built and linted.
                 let kids = b.tree.children.get(start as usize..).unwrap_or(&[]);
                 let simple = find_duplicate_keys(&b.tree, kids, &mut b.duplicates);
+                b.plain &= simple;
                 NodeKind::Mapping {
                     start,
                     len: to_u32(count / 2),
@@ -1165,6 +1177,7 @@ fn build(
                     "kubectl rejects excessive aliasing too; write the values out or use fewer nested aliases",
                 ));
             }
+            b.plain = false;
             b.push(span, NodeKind::Alias { target }, size, 0);
         }
         Event::StreamStart
@@ -1274,6 +1287,18 @@ mod tests {
         assert_eq!(copy.span(empty), tree.span(list));
         let common = copy.copy_leaf(tree, tree.get(root, "l").expect("l").0);
         assert_eq!(copy.scalar(common).map(|s| s.text), Some("l"));
+    }
+
+    #[test]
+    fn a_document_notes_whether_its_tree_is_plain() {
+        let text = "a: {b: 1}\n---\na: &x 1\nb: *x\n---\n<<: {a: 1}\nb: 2\n---\na: 1\na: 2\n---\n- [x, {y: z}]\n";
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let docs = parse(&file).documents;
+        let plain: Vec<bool> = docs.iter().map(|d| d.plain).collect();
+        assert_eq!(plain, [true, false, false, false, true]);
+        for d in &docs {
+            assert_eq!(d.plain, d.tree.is_plain());
+        }
     }
 
     #[test]

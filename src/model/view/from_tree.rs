@@ -20,12 +20,10 @@ use crate::source::{NodeId, Tree};
 /// Deepest nesting read (deeper views do not exist; deeper input goes the slow way).
 const MAX_DEPTH: usize = 64;
 
-/// Reads `T` from the subtree at `root` of a plain tree; `None` when the tree is not plain or
-/// the subtree does not read as `T`.
+/// Reads `T` from the subtree at `root` of a plain tree ([`Tree::is_plain`], which the caller
+/// knows: every node has one path, so a view reads what kubectl reads); `None` when the subtree
+/// does not read as `T`.
 pub fn read<T: DeserializeOwned>(tree: &Tree, root: NodeId) -> Option<T> {
-    if !tree.is_plain() {
-        return None;
-    }
     T::deserialize(Node {
         tree,
         id: root,
@@ -204,7 +202,7 @@ impl<'de, 't: 'de> MapAccess<'de> for Entries<'t> {
     }
 }
 
-/// The view of an object of kind `known` at `root`, read from the tree (see [`read`]).
+/// The view of an object of kind `known` at `root`, read from a plain tree (see [`read`]).
 pub fn typed(known: KnownKind, tree: &Tree, root: NodeId) -> Option<Typed> {
     fn boxed<T: DeserializeOwned>(tree: &Tree, root: NodeId) -> Option<Box<T>> {
         read::<T>(tree, root).map(Box::new)
