@@ -24,23 +24,27 @@ pub struct LineIndex {
 impl LineIndex {
     /// The index of `text`.
     pub fn new(text: &str) -> LineIndex {
-        let mut lens = Vec::new();
+        // Sized for lines of about 32 bytes, the usual in manifests: few grow past it.
+        let mut lens = Vec::with_capacity(text.len() / 32 + 1);
         let mut long = Vec::new();
-        let mut starts = vec![0u32];
+        let mut starts = Vec::with_capacity(text.len() / (32 * STRIDE) + 1);
+        starts.push(0u32);
         let mut line_start = 0usize;
+        let mut to_stride = STRIDE;
         for_each_newline(text, |at| {
             let next = at + 1;
             let len = next - line_start;
-            let line = lens.len();
             match u8::try_from(len) {
                 Ok(l) if l < LONG => lens.push(l),
                 _ => {
+                    long.push((to_u32(lens.len()), to_u32(len)));
                     lens.push(LONG);
-                    long.push((to_u32(line), to_u32(len)));
                 }
             }
-            if (line + 1) % STRIDE == 0 {
+            to_stride -= 1;
+            if to_stride == 0 {
                 starts.push(to_u32(next));
+                to_stride = STRIDE;
             }
             line_start = next;
         });
