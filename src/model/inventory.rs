@@ -42,6 +42,9 @@ pub struct Inventory {
     label_index: KeyIndex,
     /// (namespace, target kind, target name) → HorizontalPodAutoscalers.
     hpas: KeyIndex,
+    /// By object id: the first object in input order with the same group, kind, namespace and
+    /// name (itself when it is the first, or unnamed). Six rules ask, for every object.
+    first: Vec<ObjectId>,
 }
 
 /// Object ids by key hash, as two sorted arrays: 12 bytes an entry, where a hash map of
@@ -85,12 +88,72 @@ impl KeyIndex {
         index
     }
 
+    /// The ids of each key that has more than one, in ascending order.
+    fn runs(&self) -> impl Iterator<Item = &[ObjectId]> + '_ {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            while at < self.keys.len() {
+                let key = self.keys.get(at)?;
+                let len = self
+                    .keys
+                    .get(at..)?
+                    .iter()
+                    .take_while(|&k| k == key)
+                    .count();
+                let run = self.ids.get(at..at + len)?;
+                at += len;
+                if len > 1 {
+                    return Some(run);
+                }
+            }
+            None
+        })
+    }
+
     /// The ids under `key`.
     fn get(&self, key: u64) -> &[ObjectId] {
         let start = self.keys.partition_point(|&k| k < key);
-        let end = self.keys.partition_point(|&k| k <= key);
-        self.ids.get(start..end).unwrap_or(&[])
+        let rest = self.keys.get(start..).unwrap_or(&[]);
+        // Most keys have one object: a second search only for those that have more.
+        let len = match rest {
+            [first, second, ..] if *first == key && *second == key => {
+                rest.partition_point(|&k| k <= key)
+            }
+            [first, ..] if *first == key => 1,
+            _ => 0,
+        };
+        self.ids.get(start..start + len).unwrap_or(&[])
     }
+}
+
+/// For each object, the first with its group, kind, namespace and name: the name index holds
+/// the objects of one such key together, in input order, so only keys held by several objects
+/// (a repeated definition, or a hash collision) are compared.
+fn first_definitions(by_name: &KeyIndex, objects: &[Object]) -> Vec<ObjectId> {
+    let same = |a: &Object, b: &Object| {
+        a.namespace == b.namespace && a.kind == b.kind && a.name == b.name && a.group() == b.group()
+    };
+    let mut first: Vec<ObjectId> = (0..objects.len())
+        .map(crate::source::file::to_u32)
+        .collect();
+    for run in by_name.runs() {
+        for (n, &id) in run.iter().enumerate() {
+            let Some(obj) = objects.get(id as usize) else {
+                continue;
+            };
+            let earlier = run
+                .iter()
+                .take(n)
+                .find(|&&e| objects.get(e as usize).is_some_and(|o| same(o, obj)));
+            if let Some(&e) = earlier {
+                let root = first.get(e as usize).copied().unwrap_or(e);
+                if let Some(slot) = first.get_mut(id as usize) {
+                    *slot = root;
+                }
+            }
+        }
+    }
+    first
 }
 
 /// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and
@@ -124,6 +187,7 @@ impl Inventory {
             templates: KeyIndex::default(),
             label_index: KeyIndex::default(),
             hpas: KeyIndex::default(),
+            first: Vec::new(),
         };
         for (i, obj) in objects.iter_mut().enumerate() {
             obj.id = crate::source::file::to_u32(i);
@@ -161,6 +225,7 @@ impl Inventory {
                 out.push((key(k, &[ns, kind, name]), obj.id));
             }
         });
+        inv.first = first_definitions(&inv.by_name, &objects);
         inv.objects = objects;
         inv
     }
@@ -302,17 +367,14 @@ impl Inventory {
     /// (`duplicate-object`): cross-object rules compare against the first definition only, so
     /// one identity redefined in many files yields one finding, not one per copy.
     pub fn is_first_definition(&self, obj: &Object) -> bool {
-        self.first_definition(obj)
-            .is_none_or(|first| first.id == obj.id)
+        self.first.get(obj.id as usize).is_none_or(|&f| f == obj.id)
     }
 
     /// The first input (in input order) that defines the group, kind, namespace and name of
     /// `obj` (`obj` itself when it is the first); `None` for an unnamed object.
     pub fn first_definition(&self, obj: &Object) -> Option<&Object> {
-        let name = obj.name.as_deref()?;
-        let ns = obj.namespace.as_deref().unwrap_or_default();
-        self.named(ns, &obj.kind, name)
-            .find(|o| o.group() == obj.group())
+        obj.name.as_ref()?;
+        self.object(*self.first.get(obj.id as usize)?)
     }
 
     /// HorizontalPodAutoscalers whose `scaleTargetRef` names this object.
@@ -455,6 +517,51 @@ mod tests {
         assert_eq!(index.get(u64::MAX), [4]);
         assert!(index.get(3).is_empty());
         assert!(KeyIndex::default().get(7).is_empty());
+    }
+
+    #[test]
+    fn each_object_knows_the_first_definition_of_its_identity() {
+        let inv = inventory(
+            "
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: b}
+---
+apiVersion: example.com/v1
+kind: Service
+metadata: {name: web, namespace: a}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: a}
+",
+        );
+        assert_eq!(inv.first, [0, 1, 0, 3, 4, 0]);
+        let firsts: Vec<bool> = inv
+            .objects
+            .iter()
+            .map(|o| inv.is_first_definition(o))
+            .collect();
+        assert_eq!(firsts, [true, true, false, true, true, false]);
+        assert_eq!(inv.first_definition(&inv.objects[5]).map(|o| o.id), Some(0));
+        // Were every key to collide, the identities would still be told apart.
+        let collided = KeyIndex::new((0..6).map(|id| (1, id)).collect());
+        assert_eq!(
+            first_definitions(&collided, &inv.objects),
+            [0, 1, 0, 3, 4, 0]
+        );
     }
 
     #[test]
