@@ -17,6 +17,15 @@ fn lint(dir: &std::path::Path) -> kplint::report::Report {
     .report
 }
 
+/// The `bare-pod` finding on [`POD`].
+fn bare_pod(report: &kplint::report::Report) -> &kplint::report::Diagnostic {
+    report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "bare-pod")
+        .expect("bare-pod")
+}
+
 #[test]
 fn a_released_text_reads_back_the_same_and_positions_hold() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -29,11 +38,7 @@ fn a_released_text_reads_back_the_same_and_positions_hold() {
         "read again, BOM removed as the first time"
     );
     assert!(!file.changed());
-    let bare = report
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "bare-pod")
-        .expect("bare-pod");
+    let bare = bare_pod(&report);
     let at = file.position(bare.span.start);
     assert_eq!(at.line, 2, "`kind` is on line 2");
 }
@@ -64,11 +69,7 @@ fn positions_come_from_the_index_kept_at_lint_time_without_reading_back() {
     // A report that quotes no source line (JSON, SARIF…) has read nothing back: the file can go.
     std::fs::remove_file(&path).expect("remove");
     let file = &report.files[0];
-    let bare = report
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == "bare-pod")
-        .expect("bare-pod");
+    let bare = bare_pod(&report);
     let at = file.position(bare.span.start);
     assert_eq!((at.line, at.column), (2, 7), "`Pod` on line 2");
     assert!(!file.changed(), "nothing was read back");
