@@ -71,9 +71,7 @@ pub fn decode_document_in(
     schema_check: bool,
 ) -> DecodedDocument {
     let mut tree = doc.tree;
-    let tree_plain = doc.plain;
-    let plain = pool.is_some() && tree_plain;
-    if !plain {
+    if !(doc.plain && pool.is_some()) {
         // Kept whole by its objects: it takes exactly the room it needs.
         tree.shrink_to_fit();
     }
@@ -85,8 +83,7 @@ pub fn decode_document_in(
         document: doc.index,
         tree: &tree,
         default_namespace,
-        plain,
-        tree_plain,
+        plain: doc.plain,
         pool: std::cell::RefCell::new(pool),
         schema_check,
     };
@@ -106,12 +103,10 @@ struct Cx<'a> {
     tree: &'a Arc<Tree>,
     default_namespace: &'a str,
     pool: std::cell::RefCell<Option<&'a mut RetainedPool>>,
-    /// True when the objects' retained fields are copied into the pool: there is one, and the
-    /// tree is plain.
-    plain: bool,
     /// True when the document's tree has no alias and no merge or repeated key
-    /// ([`Tree::is_plain`]): its views can be read straight from it.
-    tree_plain: bool,
+    /// ([`Tree::is_plain`]): its views are read straight from it, and its objects' retained
+    /// fields copied into the pool (when there is one).
+    plain: bool,
     /// Whether an object the schema check passes is read straight from the tree.
     schema_check: bool,
 }
@@ -323,7 +318,7 @@ impl Cx<'_> {
         // tree, and the `k8s-openapi` structs (most of a lint's cost) are never built.
         if self.schema_check && super::schema::validate(tree, obj.root, known, o) {
             let typed = self
-                .tree_plain
+                .plain
                 .then(|| super::view::from_tree::typed(known, tree, obj.root))
                 .flatten();
             if let Some(typed) = typed {

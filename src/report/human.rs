@@ -10,6 +10,7 @@ use miette::{
 };
 
 use super::{Diagnostic, Place, Report, Severity};
+use crate::source::line_index::LineIndex;
 
 /// Rendering choices for the human format.
 #[derive(Debug, Clone, Copy)]
@@ -28,13 +29,13 @@ impl Default for HumanOptions {
     }
 }
 
-/// A file's text with its line starts, handing miette only the lines around a span. miette's
+/// A file's text with its line index, handing miette only the lines around a span. miette's
 /// own `str` source scans from the start of the text for every report, and copying the text per
 /// report made a 2 MB bundle with many findings cost seconds.
 struct Windowed<'a> {
     name: String,
     text: &'a str,
-    line_starts: Arc<Vec<u32>>,
+    lines: Arc<LineIndex>,
 }
 
 impl fmt::Debug for Windowed<'_> {
@@ -45,13 +46,7 @@ impl fmt::Debug for Windowed<'_> {
 
 impl Windowed<'_> {
     fn line_of(&self, offset: usize) -> usize {
-        match self
-            .line_starts
-            .binary_search(&crate::source::file::to_u32(offset))
-        {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
+        self.lines.line_of(crate::source::file::to_u32(offset)).0
     }
 }
 
@@ -68,7 +63,7 @@ impl SourceCode for Windowed<'_> {
         // One spare line each side so miette sees the same context as in the whole text.
         let first = self.line_of(start).saturating_sub(before + 1);
         let last = self.line_of(end) + after + 2;
-        let line_start = |i: usize| self.line_starts.get(i).map(|&s| s as usize);
+        let line_start = |i: usize| self.lines.start(i).map(|s| s as usize);
         let window_start = line_start(first).unwrap_or(0);
         let window_end = line_start(last).unwrap_or(len).min(len);
         let window: &'b str = self.text.get(window_start..window_end).unwrap_or("");
@@ -89,11 +84,11 @@ impl SourceCode for Windowed<'_> {
     }
 }
 
-/// Line starts of the texts rendered last.
+/// Line indexes of the texts rendered last.
 #[derive(Default)]
-struct LineCache(RefCell<Vec<(usize, Arc<Vec<u32>>)>>);
+struct LineCache(RefCell<Vec<(usize, Arc<LineIndex>)>>);
 
-/// Files whose line starts [`LineCache`] keeps: diagnostics come sorted by file, so the few
+/// Files whose line indexes [`LineCache`] keeps: diagnostics come sorted by file, so the few
 /// most recent cover a diagnostic and its related places; keeping every file's held a table
 /// the size of the corpus's line count.
 const LINE_CACHE_FILES: usize = 8;
@@ -102,27 +97,23 @@ impl LineCache {
     fn source<'a>(&self, name: String, text: &'a str) -> Windowed<'a> {
         let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
         let mut cache = self.0.borrow_mut();
-        let line_starts = match cache.iter().position(|(k, _)| *k == key) {
+        let lines = match cache.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 let hit = cache.remove(i);
-                let starts = Arc::clone(&hit.1);
+                let lines = Arc::clone(&hit.1);
                 cache.push(hit);
-                starts
+                lines
             }
             None => {
-                let starts = Arc::new(crate::source::file::line_starts(text));
+                let lines = Arc::new(LineIndex::new(text));
                 if cache.len() >= LINE_CACHE_FILES {
                     cache.remove(0);
                 }
-                cache.push((key, Arc::clone(&starts)));
-                starts
+                cache.push((key, Arc::clone(&lines)));
+                lines
             }
         };
-        Windowed {
-            name,
-            text,
-            line_starts,
-        }
+        Windowed { name, text, lines }
     }
 }
 

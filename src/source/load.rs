@@ -67,7 +67,7 @@ pub fn read_known(path: &std::path::Path, len: u64) -> Option<std::sync::Arc<str
 }
 
 /// Bytes read back as the text first linted, BOM removed, copied once into the shared text:
-/// most files of a large report are read back.
+/// a report that quotes lines reads back most files of a large run.
 fn shared_text(bytes: Vec<u8>) -> std::sync::Arc<str> {
     let (text, _) = text_of(bytes);
     std::sync::Arc::from(text.strip_prefix('\u{feff}').unwrap_or(&text))

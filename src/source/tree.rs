@@ -900,15 +900,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
     let mut builder = DocumentBuilder::new();
     builder.tree.source = Some(file.text_arc());
     let mut in_document = false;
-    // In ASCII text (most files) the parser's character index is the byte offset.
-    let ascii = file.is_ascii();
-    let offset_of = |m: saphyr_parser::Marker| -> u32 {
-        if ascii {
-            to_u32(m.index().min(text.len()))
-        } else {
-            file.offset_of(m.index(), m.line(), m.col())
-        }
-    };
+    let offset_of = |m: saphyr_parser::Marker| file.offset_of(m.index(), m.line(), m.col());
     let span_of =
         |s: saphyr_parser::Span| -> Span { Span::new(offset_of(s.start), offset_of(s.end)) };
     while let Some(next) = parser.next_event() {
