@@ -595,7 +595,8 @@ spec: {containers: [{name: c, image: i}]}
         assert_eq!(inv.of_kind("a", "Service").count(), 1);
         assert_eq!(inv.of_kind("a", "ConfigMap").count(), 1);
         // The label index is per namespace: only namespace b has the Pod.
-        let web = Selector::from_map(Some(&labels(&[("app", "web")])));
+        let app_web = labels(&[("app", "web")]);
+        let web = Selector::from_map(Some(&app_web));
         assert!(inv.templates_matching("a", &web).is_empty());
         assert_eq!(inv.templates_matching("b", &web).len(), 1);
     }

@@ -15,5 +15,5 @@ pub mod workload;
 
 pub use inventory::Inventory;
 pub use location::{FieldPath, Location, Segment};
-pub use object::{Object, ObjectId, Typed};
+pub use object::{Object, ObjectId, Shown, Typed};
 pub use selector::Selector;

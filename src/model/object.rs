@@ -101,12 +101,9 @@ impl Object {
         super::kinds::group_of(&self.api_version)
     }
 
-    /// `Deployment "web"`, for messages.
-    pub fn display(&self) -> String {
-        match &self.name {
-            Some(n) => format!("{} \"{}\"", self.kind, n),
-            None => format!("{} (unnamed)", self.kind),
-        }
+    /// `Deployment "web"`, for messages; written straight into the message that shows it.
+    pub fn display(&self) -> Shown<'_> {
+        Shown(self)
     }
 
     /// The name, or an empty string.
@@ -192,6 +189,19 @@ impl Object {
         Location {
             file: self.file,
             span: self.tree.span(node),
+        }
+    }
+}
+
+/// An object as messages name it: `Deployment "web"`, or `Pod (unnamed)`.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a>(&'a Object);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0.name {
+            Some(n) => write!(f, "{} \"{}\"", self.0.kind, n),
+            None => write!(f, "{} (unnamed)", self.0.kind),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Label selectors, matched exactly as Kubernetes matches them. The one implementation every
 //! rule uses.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::view::LabelSelector;
@@ -254,18 +255,18 @@ pub enum Operator {
     DoesNotExist,
 }
 
-/// One `matchExpressions` term.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
-    pub key: String,
+/// One `matchExpressions` term, borrowed from the selector it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requirement<'a> {
+    pub key: &'a str,
     pub operator: Operator,
-    pub values: Vec<String>,
+    pub values: &'a [String],
 }
 
-impl Requirement {
+impl Requirement<'_> {
     /// Kubernetes' semantics: `NotIn` and `DoesNotExist` match a missing label.
     pub fn matches(&self, labels: &Labels) -> bool {
-        let value = labels.get(&self.key);
+        let value = labels.get(self.key);
         match self.operator {
             Operator::In => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
             Operator::NotIn => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
@@ -275,17 +276,18 @@ impl Requirement {
     }
 }
 
-/// What a selector selects.
+/// What a selector selects. It borrows the object it was read from: rules build one per
+/// object they look at, and copying its labels out was most of what those rules allocated.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Selector {
+pub enum Selector<'a> {
     /// Absent selector, a Service without selector, or one the API server would reject.
     Nothing,
     /// Every label set matches: a present but empty `LabelSelector` (`{}`).
     Everything,
     /// All `labels` pairs and all `requirements` must hold.
     Match {
-        labels: Vec<(String, String)>,
-        requirements: Vec<Requirement>,
+        labels: Cow<'a, Labels>,
+        requirements: Vec<Requirement<'a>>,
     },
 }
 
@@ -297,18 +299,14 @@ pub struct InvalidSelector {
     pub reason: String,
 }
 
-impl Selector {
+impl<'a> Selector<'a> {
     /// A `metav1.LabelSelector`: absent selects nothing, empty selects everything.
-    pub fn from_label_selector(sel: Option<&LabelSelector>) -> Result<Selector, InvalidSelector> {
+    pub fn from_label_selector(
+        sel: Option<&'a LabelSelector>,
+    ) -> Result<Selector<'a>, InvalidSelector> {
         let Some(sel) = sel else {
             return Ok(Selector::Nothing);
         };
-        let labels: Vec<(String, String)> = sel
-            .match_labels
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
         let mut requirements = Vec::new();
         for (i, e) in sel.match_expressions.iter().flatten().enumerate() {
             let operator = match e.operator.as_str() {
@@ -325,7 +323,7 @@ impl Selector {
                     })
                 }
             };
-            let values = e.values.clone().unwrap_or_default();
+            let values = e.values.as_deref().unwrap_or_default();
             match operator {
                 Operator::In | Operator::NotIn if values.is_empty() => {
                     return Err(InvalidSelector {
@@ -342,14 +340,16 @@ impl Selector {
                 _ => {}
             }
             requirements.push(Requirement {
-                key: e.key.clone(),
+                key: &e.key,
                 operator,
                 values,
             });
         }
-        if labels.is_empty() && requirements.is_empty() {
-            return Ok(Selector::Everything);
-        }
+        let labels = match &sel.match_labels {
+            Some(l) if !l.is_empty() => Cow::Borrowed(l),
+            _ if requirements.is_empty() => return Ok(Selector::Everything),
+            _ => Cow::Owned(Labels::new()),
+        };
         Ok(Selector::Match {
             labels,
             requirements,
@@ -357,13 +357,10 @@ impl Selector {
     }
 
     /// A plain map selector (Service, ReplicationController): absent or empty selects nothing.
-    pub fn from_map(map: Option<&Labels>) -> Selector {
+    pub fn from_map(map: Option<&'a Labels>) -> Selector<'a> {
         match map {
             Some(m) if !m.is_empty() => Selector::Match {
-                labels: m
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                labels: Cow::Borrowed(m),
                 requirements: Vec::new(),
             },
             _ => Selector::Nothing,
@@ -387,17 +384,21 @@ impl Selector {
 
     /// This selector without the terms on keys for which `drop` is true: it matches every label
     /// set the original matches, and more (for labels only known at run time).
-    pub fn without_keys(&self, drop: impl Fn(&str) -> bool) -> Selector {
+    pub fn without_keys(&self, drop: impl Fn(&str) -> bool) -> Selector<'a> {
         match self {
             Selector::Match {
                 labels,
                 requirements,
             } => {
-                let labels: Vec<_> = labels.iter().filter(|(k, _)| !drop(k)).cloned().collect();
+                let labels: Cow<'a, Labels> = if labels.keys().any(&drop) {
+                    Cow::Owned(labels.iter().filter(|(k, _)| !drop(k)).collect())
+                } else {
+                    labels.clone()
+                };
                 let requirements: Vec<_> = requirements
                     .iter()
-                    .filter(|r| !drop(&r.key))
-                    .cloned()
+                    .filter(|r| !drop(r.key))
+                    .copied()
                     .collect();
                 if labels.is_empty() && requirements.is_empty() {
                     Selector::Everything
@@ -418,7 +419,7 @@ impl Selector {
             Selector::Match {
                 labels,
                 requirements,
-            } => labels.iter().any(|(k, _)| f(k)) || requirements.iter().any(|r| f(&r.key)),
+            } => labels.keys().any(&f) || requirements.iter().any(|r| f(r.key)),
             _ => false,
         }
     }
@@ -426,7 +427,7 @@ impl Selector {
     /// A label pair every matching label set must carry, for index lookups.
     pub fn anchor(&self) -> Option<(&str, &str)> {
         match self {
-            Selector::Match { labels, .. } => labels.first().map(|(k, v)| (k.as_str(), v.as_str())),
+            Selector::Match { labels, .. } => labels.iter().next(),
             _ => None,
         }
     }
@@ -452,12 +453,15 @@ mod tests {
         }
     }
 
-    fn sel(ml: &[(&str, &str)], exprs: Vec<LabelSelectorRequirement>) -> Selector {
-        let ls = LabelSelector {
+    fn label_selector(ml: &[(&str, &str)], exprs: Vec<LabelSelectorRequirement>) -> LabelSelector {
+        LabelSelector {
             match_labels: (!ml.is_empty()).then(|| labels(ml)),
             match_expressions: (!exprs.is_empty()).then_some(exprs),
-        };
-        Selector::from_label_selector(Some(&ls)).expect("valid")
+        }
+    }
+
+    fn sel(ls: &LabelSelector) -> Selector<'_> {
+        Selector::from_label_selector(Some(ls)).expect("valid")
     }
 
     #[test]
@@ -465,7 +469,8 @@ mod tests {
         assert!(!Selector::from_label_selector(None)
             .unwrap()
             .matches(&labels(&[])));
-        let empty = Selector::from_label_selector(Some(&LabelSelector::default())).unwrap();
+        let nothing_written = LabelSelector::default();
+        let empty = Selector::from_label_selector(Some(&nothing_written)).unwrap();
         assert_eq!(empty, Selector::Everything);
         assert!(empty.matches(&labels(&[("a", "b")])));
         assert!(empty.matches(&labels(&[])));
@@ -515,21 +520,24 @@ mod tests {
     fn service_map_empty_or_absent_is_no_selector() {
         assert_eq!(Selector::from_map(None), Selector::Nothing);
         assert_eq!(Selector::from_map(Some(&Labels::new())), Selector::Nothing);
-        let s = Selector::from_map(Some(&labels(&[("app", "web")])));
+        let app_web = labels(&[("app", "web")]);
+        let s = Selector::from_map(Some(&app_web));
         assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe")])));
         assert!(!s.matches(&labels(&[("app", "db")])));
     }
 
     #[test]
     fn match_labels_is_a_conjunction() {
-        let s = sel(&[("app", "web"), ("tier", "fe")], vec![]);
+        let s_ls = label_selector(&[("app", "web"), ("tier", "fe")], vec![]);
+        let s = sel(&s_ls);
         assert!(s.matches(&labels(&[("app", "web"), ("tier", "fe"), ("x", "y")])));
         assert!(!s.matches(&labels(&[("app", "web")])));
     }
 
     #[test]
     fn in_operator() {
-        let s = sel(&[], vec![expr("env", "In", &["prod", "staging"])]);
+        let s_ls = label_selector(&[], vec![expr("env", "In", &["prod", "staging"])]);
+        let s = sel(&s_ls);
         assert!(s.matches(&labels(&[("env", "prod")])));
         assert!(!s.matches(&labels(&[("env", "dev")])));
         assert!(!s.matches(&labels(&[])));
@@ -537,7 +545,8 @@ mod tests {
 
     #[test]
     fn not_in_matches_missing_label() {
-        let s = sel(&[], vec![expr("env", "NotIn", &["prod"])]);
+        let s_ls = label_selector(&[], vec![expr("env", "NotIn", &["prod"])]);
+        let s = sel(&s_ls);
         assert!(s.matches(&labels(&[("env", "dev")])));
         assert!(s.matches(&labels(&[])));
         assert!(!s.matches(&labels(&[("env", "prod")])));
@@ -545,17 +554,20 @@ mod tests {
 
     #[test]
     fn exists_and_does_not_exist() {
-        let e = sel(&[], vec![expr("gpu", "Exists", &[])]);
+        let e_ls = label_selector(&[], vec![expr("gpu", "Exists", &[])]);
+        let e = sel(&e_ls);
         assert!(e.matches(&labels(&[("gpu", "")])));
         assert!(!e.matches(&labels(&[])));
-        let d = sel(&[], vec![expr("gpu", "DoesNotExist", &[])]);
+        let d_ls = label_selector(&[], vec![expr("gpu", "DoesNotExist", &[])]);
+        let d = sel(&d_ls);
         assert!(d.matches(&labels(&[])));
         assert!(!d.matches(&labels(&[("gpu", "a100")])));
     }
 
     #[test]
     fn labels_and_expressions_combine() {
-        let s = sel(&[("app", "web")], vec![expr("track", "NotIn", &["canary"])]);
+        let s_ls = label_selector(&[("app", "web")], vec![expr("track", "NotIn", &["canary"])]);
+        let s = sel(&s_ls);
         assert!(s.matches(&labels(&[("app", "web")])));
         assert!(!s.matches(&labels(&[("app", "web"), ("track", "canary")])));
         assert_eq!(s.anchor(), Some(("app", "web")));
@@ -563,10 +575,11 @@ mod tests {
 
     #[test]
     fn without_keys_is_a_superset() {
-        let s = sel(
+        let s_ls = label_selector(
             &[("app", "web"), ("pod-template-hash", "abc")],
             vec![expr("controller-revision-hash", "Exists", &[])],
         );
+        let s = sel(&s_ls);
         let relaxed = s.without_keys(|k| k != "app");
         assert!(relaxed.matches(&labels(&[("app", "web")])));
         assert!(!s.matches(&labels(&[("app", "web")])));

@@ -69,14 +69,14 @@ pub fn pod_template(obj: &Object) -> Option<PodTemplate<'_>> {
 
 /// A controller's Pod selector and the field path it is written at.
 #[derive(Debug, Clone)]
-pub struct ControllerSelector {
-    pub selector: Result<Selector, InvalidSelector>,
+pub struct ControllerSelector<'a> {
+    pub selector: Result<Selector<'a>, InvalidSelector>,
     pub path: &'static str,
 }
 
 /// The selector with which a controller claims Pods; `None` for objects that claim none (a Job
 /// without `manualSelector: true` selects by a generated `controller-uid` label: only its own Pods).
-pub fn controller_selector(obj: &Object) -> Option<ControllerSelector> {
+pub fn controller_selector(obj: &Object) -> Option<ControllerSelector<'_>> {
     let path = "spec.selector";
     let selector = match &obj.typed {
         Typed::Deployment(d) => labels_or_absent(obj, Some(&d.spec.as_ref()?.selector)),
@@ -105,10 +105,10 @@ pub fn controller_selector(obj: &Object) -> Option<ControllerSelector> {
     Some(ControllerSelector { selector, path })
 }
 
-fn labels_or_absent(
-    obj: &Object,
-    sel: Option<&super::view::LabelSelector>,
-) -> Result<Selector, InvalidSelector> {
+fn labels_or_absent<'a>(
+    obj: &'a Object,
+    sel: Option<&'a super::view::LabelSelector>,
+) -> Result<Selector<'a>, InvalidSelector> {
     if obj.selector_absent {
         if defaults_selector_from_template(obj) {
             let labels = pod_template(obj).and_then(|t| t.labels);
@@ -136,7 +136,7 @@ pub fn defaults_selector_from_template(obj: &Object) -> bool {
 /// A PodDisruptionBudget's selector, read with the meaning of its API version: absent selects
 /// nothing; an empty `selector: {}` selects every Pod of the namespace in `policy/v1` but none
 /// in the removed `policy/v1beta1`. `None` for objects that are not (decoded) PDBs.
-pub fn pdb_selector(obj: &Object) -> Option<Result<Selector, InvalidSelector>> {
+pub fn pdb_selector(obj: &Object) -> Option<Result<Selector<'_>, InvalidSelector>> {
     let Typed::PodDisruptionBudget(pdb) = &obj.typed else {
         return None;
     };
@@ -374,7 +374,7 @@ pub fn governing_services<'a>(
 /// The selector of a controller that the API server accepts: `None` when it has none, it is
 /// invalid or empty (apps/v1 kinds), or it does not select the controller's own Pod template
 /// (all rejected: `selector-mismatch`). Cross-object rules use this: a rejected object never runs.
-pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector, &'static str)> {
+pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector<'_>, &'static str)> {
     let cs = controller_selector(obj)?;
     let selector = cs.selector.ok()?;
     let empty = Labels::new();

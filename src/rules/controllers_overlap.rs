@@ -56,7 +56,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         others.push(other);
     }
     let Some(first) = others.first() else { return };
-    let mut names: Vec<String> = others.iter().take(NAMED).map(|o| o.display()).collect();
+    let mut names: Vec<String> = others
+        .iter()
+        .take(NAMED)
+        .map(|o| o.display().to_string())
+        .collect();
     if others.len() > NAMED {
         names.push(format!("{} more", others.len() - NAMED));
     }

@@ -66,7 +66,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
             (format!("Services {}{more}", quoted.join(", ")), "send")
         };
         let target = match obj.typed {
-            Typed::Pod(_) => obj.display(),
+            Typed::Pod(_) => obj.display().to_string(),
             _ => format!("the Pods of {}", obj.display()),
         };
         let path = format!("{}.containers", template.spec_path);

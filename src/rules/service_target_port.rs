@@ -26,15 +26,14 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     };
     let Some(spec) = &svc.spec else { return };
     let ns = obj.namespace.as_deref().unwrap_or_default();
-    let selected = service_pod_selector(obj)
-        .map(|sel| inv.pods_selected_by(ns, sel))
-        .unwrap_or_default();
+    // Looked up once, and only for a Service with a named targetPort: most have none.
+    let mut selected = None;
     for (i, port) in spec.ports.iter().flatten().enumerate() {
         let Some(IntOrString::String(name)) = &port.target_port else {
             continue;
         };
-        let path = format!("spec.ports[{i}].targetPort");
-        let which = match &port.name {
+        let path = || format!("spec.ports[{i}].targetPort");
+        let which = || match &port.name {
             Some(n) if !n.is_empty() => format!("{} port \"{n}\" ({})", obj.display(), port.port),
             _ => format!("{} port {}", obj.display(), port.port),
         };
@@ -44,9 +43,10 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             out.push(
                 RULE.at(
                     obj,
-                    &path,
+                    &path(),
                     format!(
-                        "{which} has targetPort \"{name}\" written as a string: Kubernetes reads a string targetPort as a port name, not a number, and a port name must contain a letter, so the API server rejects the Service"
+                        "{} has targetPort \"{name}\" written as a string: Kubernetes reads a string targetPort as a port name, not a number, and a port name must contain a letter, so the API server rejects the Service",
+                        which()
                     ),
                 )
                 .help(format!("write the number without quotes: `targetPort: {name}`")),
@@ -57,13 +57,18 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         // (workload, protocol it declares the name with, if any) for each selected workload
         // whose Pods can't resolve the name.
         let mut missing: Vec<(&Object, Option<&str>, String)> = Vec::new();
-        for w in &selected {
+        let selected: &Vec<&Object> = selected.get_or_insert_with(|| {
+            service_pod_selector(obj)
+                .map(|sel| inv.pods_selected_by(ns, sel))
+                .unwrap_or_default()
+        });
+        for &w in selected {
             let Some(template) = pod_template(w) else {
                 continue;
             };
             let Some(pod) = template.spec else { continue };
             // Endpoints resolve a named port over the app containers and the native sidecars.
-            let declared: Vec<&crate::model::view::ContainerPort> = pod
+            let mut declared = pod
                 .containers
                 .iter()
                 .chain(
@@ -74,16 +79,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
                 )
                 .flat_map(|c| c.ports.iter().flatten())
                 .filter(|p| p.name.as_deref() == Some(name.as_str()))
-                .collect();
-            if declared
-                .iter()
-                .any(|p| p.protocol.as_deref().unwrap_or("TCP") == protocol)
-            {
+                .map(|p| p.protocol.as_deref().unwrap_or("TCP"));
+            let other = declared.next();
+            if other == Some(protocol) || declared.any(|p| p == protocol) {
                 continue;
             }
-            let other = declared
-                .first()
-                .map(|p| p.protocol.as_deref().unwrap_or("TCP"));
             missing.push((w, other, format!("{}.containers", template.spec_path)));
         }
         if missing.is_empty() {
@@ -94,7 +94,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             .take(3)
             .map(|(w, other, _)| match other {
                 Some(p) => format!("{} (which declares \"{name}\" for {p} only)", w.display()),
-                None => w.display(),
+                None => w.display().to_string(),
             })
             .collect();
         let more = match missing.len() {
@@ -114,9 +114,10 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         let mut d = RULE
             .at(
                 obj,
-                &path,
+                &path(),
                 format!(
-                    "{which} targets the named port \"{name}\", but {problem} {}{more}{tail}: the Service's endpoints for this port leave those Pods out, so its connections never reach them",
+                    "{} targets the named port \"{name}\", but {problem} {}{more}{tail}: the Service's endpoints for this port leave those Pods out, so its connections never reach them",
+                    which(),
                     listed.join(", ")
                 ),
             )
