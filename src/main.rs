@@ -389,9 +389,13 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Some(FailOnArg::Never) => FailOn::Never,
         None => config.fail_on.unwrap_or(FailOn::Warning),
     };
-    if report.fails(fail_on) {
+    let code = if report.fails(fail_on) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends here and the OS takes its memory back at once; freeing the report first
+    // walked every finding and file again (about 60 ms at 100k documents).
+    std::mem::forget(report);
+    code
 }

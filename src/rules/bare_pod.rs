@@ -1,7 +1,7 @@
 //! `bare-pod`: a Pod that no controller owns is not recreated when its node fails.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A Pod without a controller: not rescheduled when its node fails.
@@ -12,10 +12,10 @@ pub const RULE: Rule = Rule {
     summary:
         "A Pod that no controller owns: nothing recreates it when its node fails or it is evicted.",
     doc: include_str!("../../rules/bare-pod.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::Pod(pod) = &obj.typed else { return };
     let owned = pod
         .metadata

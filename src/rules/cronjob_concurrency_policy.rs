@@ -1,7 +1,7 @@
 //! `cronjob-concurrency-policy`: an unset concurrencyPolicy lets runs overlap.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A CronJob that leaves concurrencyPolicy to its default, Allow.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::PeriodicJob,
     summary: "A CronJob without concurrencyPolicy: a run that takes longer than the interval overlaps the next (implicit Allow).",
     doc: include_str!("../../rules/cronjob-concurrency-policy.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::CronJob(cj) = &obj.typed else {
         return;
     };

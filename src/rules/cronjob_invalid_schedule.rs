@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 use crate::spelling::edit_distance;
 
@@ -20,10 +20,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::PeriodicJob,
     summary: "A CronJob schedule or timeZone that Kubernetes' cron parser rejects.",
     doc: include_str!("../../rules/cronjob-invalid-schedule.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::CronJob(cj) = &obj.typed else {
         return;
     };

@@ -1,7 +1,7 @@
 //! `cronjob-starting-deadline`: startingDeadlineSeconds unset or too short to be met.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A CronJob without startingDeadlineSeconds, or with one below 10 seconds.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::PeriodicJob,
     summary: "A CronJob whose startingDeadlineSeconds is unset (100 missed runs stop it) or below 10 (runs may never start).",
     doc: include_str!("../../rules/cronjob-starting-deadline.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::CronJob(cj) = &obj.typed else {
         return;
     };

@@ -1,7 +1,7 @@
 //! `daemonset-priority-class`: node daemons should not be the first Pods preempted.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A DaemonSet whose pod template has no priorityClassName.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::DaemonService,
     summary: "A DaemonSet without priorityClassName: its node daemons may be preempted or fail to schedule on full nodes.",
     doc: include_str!("../../rules/daemonset-priority-class.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::DaemonSet(ds) = &obj.typed else {
         return;
     };

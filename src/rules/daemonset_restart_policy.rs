@@ -1,7 +1,7 @@
 //! `daemonset-restart-policy`: DaemonSet Pods must restart `Always`.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A DaemonSet whose pod template sets a restartPolicy other than Always.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::DaemonService,
     summary: "A DaemonSet's pod template sets restartPolicy to something other than Always; the API server rejects it.",
     doc: include_str!("../../rules/daemonset-restart-policy.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::DaemonSet(ds) = &obj.typed else {
         return;
     };

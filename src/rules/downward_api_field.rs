@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::{
 use super::{Check, Pattern, Rule};
 use crate::model::view::PodSpec;
 use crate::model::workload::pod_template;
-use crate::model::{Inventory, Object};
+use crate::model::Object;
 use crate::report::{Diagnostic, Severity};
 
 /// A fieldRef or resourceFieldRef that is not allowed where it is used.
@@ -24,7 +24,7 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::SelfAwareness,
     summary: "A downward API fieldRef/resourceFieldRef that is not allowed where it is used, or names no container of the Pod.",
     doc: include_str!("../../rules/downward-api-field.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
 /// Field paths an env var may read (`spec.host` is the old name the API converts to `spec.nodeName`).
@@ -67,7 +67,7 @@ enum Place {
     Volume,
 }
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(t) = pod_template(obj) else { return };
     let Some(pod) = t.spec else { return };
     let base = t.spec_path;

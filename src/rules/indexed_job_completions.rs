@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::view::JobSpec;
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// An Indexed Job (or CronJob job template) without `completions`.
@@ -13,7 +13,7 @@ pub const RULE: Rule = Rule {
     summary:
         "A Job with completionMode: Indexed but no spec.completions; the API server rejects it.",
     doc: include_str!("../../rules/indexed-job-completions.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
 /// The JobSpec of a Job or a CronJob's job template, and its field path.
@@ -28,7 +28,7 @@ pub(crate) fn job_spec(obj: &Object) -> Option<(&JobSpec, &'static str)> {
     }
 }
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some((spec, path)) = job_spec(obj) else {
         return;
     };

@@ -3,7 +3,7 @@
 use super::indexed_job_completions::job_spec;
 use super::{Check, Pattern, Rule};
 use crate::model::view::Container;
-use crate::model::{Inventory, Object};
+use crate::model::Object;
 use crate::report::{Diagnostic, Severity};
 
 /// An Indexed Job whose containers are not told how many indexes there are.
@@ -13,10 +13,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::BatchJob,
     summary: "An Indexed Job whose containers are not told the total number of completions (Pods only see JOB_COMPLETION_INDEX).",
     doc: include_str!("../../rules/indexed-job-worker-count.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some((spec, path)) = job_spec(obj) else {
         return;
     };

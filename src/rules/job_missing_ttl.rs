@@ -1,7 +1,7 @@
 //! `job-missing-ttl`: a finished Job without a TTL is kept forever.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A standalone Job without `ttlSecondsAfterFinished`.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::BatchJob,
     summary: "A standalone Job without ttlSecondsAfterFinished: the finished Job and its Pods are kept forever.",
     doc: include_str!("../../rules/job-missing-ttl.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     // A CronJob's jobTemplate is not a Typed::Job, and its history limits clean up after it.
     let Typed::Job(job) = &obj.typed else { return };
     let owned_by_cronjob = job

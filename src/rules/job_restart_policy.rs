@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::workload::pod_template;
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A Job or CronJob whose pod template has restartPolicy unset or Always.
@@ -12,10 +12,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::BatchJob,
     summary: "A Job's or CronJob's pod template has restartPolicy unset or Always; the API server requires OnFailure or Never.",
     doc: include_str!("../../rules/job-restart-policy.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     if !matches!(obj.typed, Typed::Job(_) | Typed::CronJob(_)) {
         return;
     }

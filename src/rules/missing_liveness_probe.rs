@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::workload::{is_long_running, pod_template};
-use crate::model::{Inventory, Object};
+use crate::model::Object;
 use crate::report::{Diagnostic, Severity};
 
 /// A container of a long-running workload without a livenessProbe.
@@ -12,10 +12,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::StatelessService,
     summary: "A container of a long-running workload has no livenessProbe: if it hangs without exiting, nothing restarts it.",
     doc: include_str!("../../rules/missing-liveness-probe.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     if !is_long_running(obj) {
         return;
     }

@@ -92,7 +92,10 @@ impl fmt::Display for Pattern {
 pub enum Check {
     /// Reported by the engine itself while reading and decoding.
     Engine,
-    /// Called once per object.
+    /// Called once per object, reading nothing but the object: it needs no inventory, so it
+    /// holds for one file alone (an editor's buffer) as for the whole run.
+    Local(fn(&Object, &mut Vec<Diagnostic>)),
+    /// Called once per object, with the whole inventory built.
     Object(fn(&Inventory, &Object, &mut Vec<Diagnostic>)),
     /// Called once for the whole inventory (pairwise rules).
     Inventory(fn(&Inventory, &mut Vec<Diagnostic>)),

@@ -1,7 +1,7 @@
 //! `nodeport-service`: a Service exposed on a fixed port of every node.
 
 use super::{Check, Pattern, Rule};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A Service of type NodePort.
@@ -11,10 +11,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::ServiceDiscovery,
     summary: "A Service of type NodePort: a fixed port on every node, with no highly available entry point.",
     doc: include_str!("../../rules/nodeport-service.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::Service(svc) = &obj.typed else {
         return;
     };

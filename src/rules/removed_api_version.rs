@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::kinds::version_of;
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// An object written with an API version that Kubernetes removed.
@@ -12,7 +12,7 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::Api,
     summary: "An apiVersion that Kubernetes removed (extensions/v1beta1, apps/v1beta1, batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget…); current clusters reject the object.",
     doc: include_str!("../../rules/removed-api-version.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
 /// One removal: the group/version, the kinds it served, the release that stopped serving them,
@@ -224,7 +224,7 @@ fn removal(api_version: &str, kind: &str) -> Option<&'static Removal> {
         .find(|r| r.api_version == api_version && r.kinds.contains(&kind))
 }
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(removed) = removal(&obj.api_version, &obj.kind) else {
         return;
     };

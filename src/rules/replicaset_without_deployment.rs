@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::workload::controller_owner;
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A standalone ReplicaSet or ReplicationController: no rollout, no rollback.
@@ -12,10 +12,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::StatelessService,
     summary: "A ReplicaSet or ReplicationController that no Deployment manages: template changes are not rolled out and cannot be rolled back.",
     doc: include_str!("../../rules/replicaset-without-deployment.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let meta = match &obj.typed {
         Typed::ReplicaSet(r) => &r.metadata,
         Typed::ReplicationController(r) => &r.metadata,

@@ -4,7 +4,7 @@
 use super::{Check, Pattern, Rule};
 use crate::model::selector::{InvalidSelector, Labels, Selector};
 use crate::model::workload::{controller_selector, defaults_selector_from_template, pod_template};
-use crate::model::{Inventory, Object, Typed};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A controller's selector that does not match its template labels, or no selector at all.
@@ -14,10 +14,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::StatelessService,
     summary: "A controller's selector is missing, invalid, or does not match its own Pod template labels; the API server rejects it.",
     doc: include_str!("../../rules/selector-mismatch.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(cs) = controller_selector(obj) else {
         return;
     };

@@ -2,7 +2,7 @@
 
 use super::{Check, Pattern, Rule};
 use crate::model::workload::{is_replicated, pod_template};
-use crate::model::{Inventory, Object};
+use crate::model::Object;
 use crate::report::{Diagnostic, Severity};
 
 /// A Deployment, ReplicaSet, ReplicationController or StatefulSet whose pod template sets a
@@ -13,10 +13,10 @@ pub const RULE: Rule = Rule {
     pattern: Pattern::StatelessService,
     summary: "A Deployment's, ReplicaSet's, ReplicationController's or StatefulSet's pod template sets restartPolicy to something other than Always; the API server rejects it.",
     doc: include_str!("../../rules/workload-restart-policy.md"),
-    check: Check::Object(check),
+    check: Check::Local(check),
 };
 
-fn check(_: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
+fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     if !is_replicated(obj) {
         return;
     }
