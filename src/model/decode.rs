@@ -254,8 +254,7 @@ impl Cx<'_> {
                 .filter(|s| !s.is_empty())
         };
         let name = meta_str("name");
-        let group = group_of(&api_version).to_string();
-        let namespace = if is_cluster_scoped(&group, &kind) {
+        let namespace = if is_cluster_scoped(group_of(&api_version), &kind) {
             None
         } else {
             Some(meta_str("namespace").unwrap_or_else(|| SmolStr::new(self.default_namespace)))
@@ -264,8 +263,8 @@ impl Cx<'_> {
             id: 0,
             file: self.file,
             document: self.document,
-            api_version: api_version.into(),
-            kind: kind.into(),
+            api_version,
+            kind,
             name,
             namespace,
             typed: Typed::Unknown,
@@ -275,7 +274,11 @@ impl Cx<'_> {
             tree: Arc::clone(self.tree),
             root,
         };
-        if let Some(known) = known_kind(&group, version_of(&object.api_version), &object.kind) {
+        if let Some(known) = known_kind(
+            object.group(),
+            version_of(&object.api_version),
+            &object.kind,
+        ) {
             let mut unknown = Vec::new();
             let decoded = self.decode_typed(known, &mut object, &mut unknown);
             out.diagnostics
@@ -601,10 +604,10 @@ fn missing_containers(obj: &Object) -> Option<Diagnostic> {
 }
 
 /// A string scalar's text (numbers and booleans are not names).
-fn string_scalar(tree: &Tree, node: NodeId) -> Option<String> {
+fn string_scalar(tree: &Tree, node: NodeId) -> Option<SmolStr> {
     let s = tree.scalar(node)?;
     match resolve(s.text, s.style, s.tag) {
-        Resolved::Str(t) if !t.is_empty() => Some(t.to_string()),
+        Resolved::Str(t) if !t.is_empty() => Some(SmolStr::new(t)),
         _ => None,
     }
 }

@@ -99,6 +99,15 @@ impl Labels {
         self.ends.is_empty()
     }
 
+    /// The set of pairs as written: sorted by key in place, the last of repeated keys kept (as
+    /// in a map).
+    fn from_written<K: AsRef<str>, V: AsRef<str>>(mut pairs: Vec<(K, V)>) -> Labels {
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
+        pairs.dedup_by(|later, earlier| later.0.as_ref() == earlier.0.as_ref());
+        Labels::pack(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
+    }
+
     /// Packs pairs already sorted by key, without repeated keys.
     fn pack<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Labels {
         let (count, len) = pairs
@@ -160,11 +169,7 @@ impl<'a> IntoIterator for &'a Labels {
 impl<'a> FromIterator<(&'a str, &'a str)> for Labels {
     /// As for owned pairs.
     fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Labels {
-        let mut v: Vec<(&str, &str)> = pairs.into_iter().collect();
-        v.reverse();
-        v.sort_by(|a, b| a.0.cmp(b.0));
-        v.dedup_by(|later, earlier| later.0 == earlier.0);
-        Labels::pack(v.into_iter())
+        Labels::from_written(pairs.into_iter().collect())
     }
 }
 
@@ -177,11 +182,7 @@ impl std::fmt::Debug for Labels {
 impl FromIterator<(String, String)> for Labels {
     /// Sorted by key; of repeated keys the last wins, as in a map.
     fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Labels {
-        let mut v: Vec<(String, String)> = pairs.into_iter().collect();
-        v.reverse();
-        v.sort_by(|a, b| a.0.cmp(&b.0));
-        v.dedup_by(|later, earlier| later.0 == earlier.0);
-        Labels::pack(v.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        Labels::from_written(pairs.into_iter().collect())
     }
 }
 
@@ -203,20 +204,25 @@ impl<'de> serde::de::Visitor<'de> for LabelsVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Labels, A::Error> {
-        let mut pairs: Vec<(Text<'de>, Text<'de>)> = Vec::new();
+        // Sized from the input when it says: a growing list was three allocations a label set.
+        let mut pairs: Vec<(Text<'de>, Text<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
         while let Some(pair) = map.next_entry()? {
             pairs.push(pair);
         }
         // Sorted, the last of repeated keys kept: as the map the typed decode fills.
-        Ok(pairs
-            .iter()
-            .map(|(k, v)| (k.0.as_ref(), v.0.as_ref()))
-            .collect())
+        Ok(Labels::from_written(pairs))
     }
 }
 
 /// A string, borrowed from the input when it can be.
 struct Text<'de>(std::borrow::Cow<'de, str>);
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
 
 impl<'de> serde::Deserialize<'de> for Text<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -194,6 +194,10 @@ impl<'de, 't: 'de> MapAccess<'de> for Entries<'t> {
         }
     }
 
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.pairs.len() / 2)
+    }
+
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Mismatch> {
         match self.value.take() {
             Some(v) => seed.deserialize(self.node.at(v)),
