@@ -242,12 +242,20 @@ struct CopyBuffers {
     levels: Vec<Vec<u16>>,
 }
 
+thread_local! {
+    /// The tree and buffers of this thread's last pool, emptied for its next file: a pool made
+    /// anew for each file grew them again, a dozen reallocations a file.
+    static SPARE_POOL: std::cell::Cell<Option<(Tree, CopyBuffers)>> =
+        const { std::cell::Cell::new(None) };
+}
+
 impl Default for RetainedPool {
     fn default() -> Self {
+        let (tree, buffers) = SPARE_POOL.with(|spare| spare.take()).unwrap_or_default();
         RetainedPool {
-            tree: Tree::default(),
+            tree,
             placeholder: Arc::new(Tree::default()),
-            buffers: CopyBuffers::default(),
+            buffers,
         }
     }
 }
@@ -276,13 +284,17 @@ impl RetainedPool {
     }
 
     /// Hands the pooled tree to the objects added to it.
-    pub fn finish(mut self, objects: &mut [Object]) {
-        self.tree.shrink_to_fit();
-        let pooled = Arc::new(self.tree);
+    pub fn finish(self, objects: &mut [Object]) {
+        // Copied out at its exact size (held to the end of the run); the grown buffers go on to
+        // the thread's next file.
+        let pooled = Arc::new(self.tree.exact_copy());
         for obj in objects {
             if Arc::ptr_eq(&obj.tree, &self.placeholder) {
                 obj.tree = Arc::clone(&pooled);
             }
+        }
+        if let Some(tree) = self.tree.recycle() {
+            SPARE_POOL.with(|spare| spare.set(Some((tree, self.buffers))));
         }
     }
 }
@@ -415,6 +427,23 @@ mod tests {
         assert!(kept[1].may_suppress, "on the pod template");
         // Without the copy nothing is known: every object is looked at.
         assert!(objects(text, true).iter().all(|o| o.may_suppress));
+    }
+
+    #[test]
+    fn a_file_retains_the_same_tree_whatever_its_thread_pooled_before() {
+        let before = "kind: Pod\napiVersion: v1\nmetadata:\n  name: a\n  labels: {app: a}\n  annotations:\n    ignore.kplint.io/bare-pod: why\n";
+        let after =
+            "kind: Service\napiVersion: v1\nmetadata:\n  name: b\nspec:\n  selector: {app: a}\n";
+        let retained = |text: &str| {
+            let kept = objects(text, false);
+            format!("{:?}", kept.first().map(|o| (&o.tree, o.root)))
+        };
+        let fresh = std::thread::spawn(move || retained(after))
+            .join()
+            .expect("thread");
+        let _ = retained(before);
+        // The pool's buffers went on from the first file: nothing of it is in the second's tree.
+        assert_eq!(retained(after), fresh);
     }
 
     #[test]

@@ -708,6 +708,21 @@ impl Tree {
         }
     }
 
+    /// This tree emptied, its buffers kept to be filled again, unless they grew past about
+    /// 1 MB (a very large file's room would stay with whoever keeps it).
+    pub fn recycle(mut self) -> Option<Tree> {
+        if self.nodes.capacity() > KEEP_NODES || self.strings.capacity() > KEEP_BYTES {
+            return None;
+        }
+        self.nodes.clear();
+        self.long.clear();
+        self.children.clear();
+        self.strings.clear();
+        // A file's text must not outlive the file.
+        self.source = None;
+        Some(self)
+    }
+
     /// Releases the spare room of a tree that is done growing.
     pub fn shrink_to_fit(&mut self) {
         self.nodes.shrink_to_fit();
@@ -808,6 +823,17 @@ struct Frame {
     scratch_start: usize,
 }
 
+/// The most nodes (and bytes of copied scalar text) a tree may have room for to be kept for the
+/// next file ([`Tree::recycle`]): a few thousand-line manifests' worth, about 1 MB.
+const KEEP_NODES: usize = 1 << 16;
+const KEEP_BYTES: usize = 1 << 18;
+
+thread_local! {
+    /// The builder a thread's last file used, its buffers emptied.
+    static SPARE_BUILDER: std::cell::Cell<Option<DocumentBuilder>> =
+        const { std::cell::Cell::new(None) };
+}
+
 struct DocumentBuilder {
     tree: Tree,
     sizes: Vec<u64>,
@@ -841,6 +867,25 @@ impl DocumentBuilder {
 
     /// Starts the next document, keeping the buffers: one builder serves a whole file, so its
     /// vectors grow once rather than once per document.
+    /// The builder this thread kept from its last file, or a new one: a builder made for each
+    /// file grew its buffers anew, two dozen reallocations a file.
+    fn reused() -> Self {
+        SPARE_BUILDER
+            .with(|spare| spare.take())
+            .unwrap_or_else(DocumentBuilder::new)
+    }
+
+    /// Keeps this builder's buffers for the thread's next file, unless a very large file grew
+    /// them: that room would stay with the thread for the rest of the run.
+    fn keep(mut self) {
+        let Some(tree) = std::mem::take(&mut self.tree).recycle() else {
+            return;
+        };
+        self.reset();
+        self.tree = tree;
+        SPARE_BUILDER.with(|spare| spare.set(Some(self)));
+    }
+
     fn reset(&mut self) {
         self.tree.nodes.clear();
         self.tree.long.clear();
@@ -897,7 +942,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
     let mut out = ParsedFile::default();
     let text: &str = file.text();
     let mut parser = Parser::new_from_str(text).keep_tags(true);
-    let mut builder = DocumentBuilder::new();
+    let mut builder = DocumentBuilder::reused();
     builder.tree.source = Some(file.text_arc());
     let mut in_document = false;
     let offset_of = |m: saphyr_parser::Marker| file.offset_of(m.index(), m.line(), m.col());
@@ -970,6 +1015,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
             }
         }
     }
+    builder.keep();
     out
 }
 
@@ -1489,6 +1535,38 @@ mod tests {
             }
         }
         assert!(tree.written(tree.len() as NodeId).is_none());
+    }
+
+    #[test]
+    fn a_thread_parses_a_file_alike_whatever_it_parsed_before() {
+        // Anchors, a repeated key, an alias, long copied text, and a syntax error part-way.
+        let before = format!(
+            "a: &x {{k: 1}}\nb: *x\nb: 2\nc: \"{}\\t\"\n---\nd: [1, 2\n",
+            "y".repeat(5000)
+        );
+        let after = "base: &b {x: 1}\nm:\n  <<: *b\n  y: 'two'\n---\n- *unknown\n";
+        let parse_text = |text: &str| {
+            let file = SourceFile::new(0, "t.yaml".into(), text);
+            format!("{:?}", parse(&file))
+        };
+        let fresh = std::thread::spawn(move || parse_text(after))
+            .join()
+            .expect("thread");
+        let _ = parse_text(&before);
+        assert_eq!(parse_text(after), fresh);
+    }
+
+    #[test]
+    fn a_recycled_tree_is_empty_and_holds_no_file_text() {
+        let file = SourceFile::new(0, "t.yaml".into(), "a: 'it''s'\nb: [1, 2]\n");
+        let mut tree = parse(&file).documents.remove(0).tree;
+        tree.source = Some(file.text_arc());
+        let kept = tree.recycle().expect("small trees are kept");
+        assert!(kept.nodes.is_empty() && kept.children.is_empty() && kept.strings.is_empty());
+        assert!(kept.source.is_none());
+        let mut big = Tree::default();
+        big.strings.reserve(KEEP_BYTES + 1);
+        assert!(big.recycle().is_none());
     }
 
     #[test]
