@@ -258,11 +258,12 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
             &options.namespace,
             into,
             !options.typed_decode,
+            std::mem::take(&mut out.objects),
         );
         if decoded.not_object {
             out.not_objects += 1;
         }
-        out.objects.extend(decoded.objects);
+        out.objects = decoded.objects;
         decoded_diagnostics.extend(decoded.diagnostics);
         decoded.spare
     });

@@ -48,7 +48,7 @@ pub fn decode_document_with(
     default_namespace: &str,
     pool: Option<&mut RetainedPool>,
 ) -> DecodedDocument {
-    decode_document_in(file, doc, default_namespace, pool, true)
+    decode_document_in(file, doc, default_namespace, pool, true, Vec::new())
 }
 
 /// As [`decode_document_with`] without a pool, every known object through the typed decode
@@ -58,17 +58,19 @@ pub fn decode_document_typed(
     doc: Document,
     default_namespace: &str,
 ) -> DecodedDocument {
-    decode_document_in(file, doc, default_namespace, None, false)
+    decode_document_in(file, doc, default_namespace, None, false, Vec::new())
 }
 
 /// As [`decode_document_with`]; with `schema_check` false, every known object goes through
-/// the typed decode (`Options::typed_decode`).
+/// the typed decode (`Options::typed_decode`). The objects are appended to `objects` (the
+/// file's so far: a list per document was an allocation and a copy per document).
 pub fn decode_document_in(
     file: FileId,
     doc: Document,
     default_namespace: &str,
     pool: Option<&mut RetainedPool>,
     schema_check: bool,
+    objects: Vec<Object>,
 ) -> DecodedDocument {
     let mut tree = doc.tree;
     if !(doc.plain && pool.is_some()) {
@@ -87,7 +89,11 @@ pub fn decode_document_in(
         pool: std::cell::RefCell::new(pool),
         schema_check,
     };
-    let mut out = cx.decode_root(doc.root);
+    let mut out = DecodedDocument {
+        objects,
+        ..DecodedDocument::default()
+    };
+    cx.decode_root(doc.root, &mut out);
     drop(cx);
     out.spare = Arc::into_inner(tree);
     out
@@ -113,9 +119,8 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     /// Decodes the document rooted at `root`: one object, the items of a `List`, or nothing.
-    fn decode_root(&self, root: NodeId) -> DecodedDocument {
+    fn decode_root(&self, root: NodeId, out: &mut DecodedDocument) {
         let tree: &Tree = self.tree;
-        let mut out = DecodedDocument::default();
         if tree.is_sequence(root) {
             let objects_inside = tree
                 .items(root)
@@ -134,11 +139,11 @@ impl Cx<'_> {
             } else {
                 out.not_object = true;
             }
-            return out;
+            return;
         }
         let Some((_, kind_node)) = tree.get(root, "kind") else {
             out.not_object = true;
-            return out;
+            return;
         };
         let kind = match string_scalar(tree, kind_node) {
             Some(k) => k,
@@ -153,7 +158,7 @@ impl Cx<'_> {
                     .path("kind")
                     .help("write the kind as a string, e.g. `kind: Deployment`"),
                 );
-                return out;
+                return;
             }
         };
         let is_list =
@@ -161,10 +166,10 @@ impl Cx<'_> {
         if is_list {
             if tree.get(root, "apiVersion").is_none() {
                 out.diagnostics.push(self.missing_api_version(root, &kind));
-                return out;
+                return;
             }
             let Some((items_key, items)) = tree.get(root, "items") else {
-                return out;
+                return;
             };
             if !tree.is_sequence(items) {
                 out.diagnostics.push(
@@ -176,11 +181,11 @@ impl Cx<'_> {
                     )
                     .path("items"),
                 );
-                return out;
+                return;
             }
             for (i, &item) in tree.items(items).iter().enumerate() {
                 match tree.get(item, "kind") {
-                    Some(_) => self.decode_object(item, &mut out),
+                    Some(_) => self.decode_object(item, out),
                     None => out.diagnostics.push(
                         Diagnostic::new(
                             invalid_object::RULE.id,
@@ -195,10 +200,9 @@ impl Cx<'_> {
                     ),
                 }
             }
-            return out;
+            return;
         }
-        self.decode_object(root, &mut out);
-        out
+        self.decode_object(root, out);
     }
 
     fn at(&self, node: NodeId) -> Location {
