@@ -242,6 +242,9 @@ struct CopyBuffers {
     levels: Vec<Vec<u16>>,
 }
 
+/// The most copied children the walk's buffer may have room for to be kept for the next file.
+const KEEP_KIDS: usize = 1 << 16;
+
 thread_local! {
     /// The tree and buffers of this thread's last pool, emptied for its next file: a pool made
     /// anew for each file grew them again, a dozen reallocations a file.
@@ -292,6 +295,10 @@ impl RetainedPool {
             if Arc::ptr_eq(&obj.tree, &self.placeholder) {
                 obj.tree = Arc::clone(&pooled);
             }
+        }
+        // Buffers a very large file grew are let go with it, as its tree is.
+        if self.buffers.kids.capacity() > KEEP_KIDS {
+            return;
         }
         if let Some(tree) = self.tree.recycle() {
             SPARE_POOL.with(|spare| spare.set(Some((tree, self.buffers))));

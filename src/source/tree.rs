@@ -714,13 +714,18 @@ impl Tree {
         if self.nodes.capacity() > KEEP_NODES || self.strings.capacity() > KEEP_BYTES {
             return None;
         }
+        self.clear();
+        // A file's text must not outlive the file.
+        self.source = None;
+        Some(self)
+    }
+
+    /// Removes every node, keeping the buffers' room.
+    fn clear(&mut self) {
         self.nodes.clear();
         self.long.clear();
         self.children.clear();
         self.strings.clear();
-        // A file's text must not outlive the file.
-        self.source = None;
-        Some(self)
     }
 
     /// Releases the spare room of a tree that is done growing.
@@ -823,9 +828,10 @@ struct Frame {
     scratch_start: usize,
 }
 
-/// The most nodes (and bytes of copied scalar text) a tree may have room for to be kept for the
-/// next file ([`Tree::recycle`]): a few thousand-line manifests' worth, about 1 MB.
+/// The most nodes a tree may have room for to be kept for the next file ([`Tree::recycle`]): a
+/// few thousand-line manifests' worth, 1 MB of nodes.
 const KEEP_NODES: usize = 1 << 16;
+/// The most bytes of copied scalar text a tree may have room for to be kept.
 const KEEP_BYTES: usize = 1 << 18;
 
 thread_local! {
@@ -865,8 +871,6 @@ impl DocumentBuilder {
         }
     }
 
-    /// Starts the next document, keeping the buffers: one builder serves a whole file, so its
-    /// vectors grow once rather than once per document.
     /// The builder this thread kept from its last file, or a new one: a builder made for each
     /// file grew its buffers anew, two dozen reallocations a file.
     fn reused() -> Self {
@@ -886,11 +890,10 @@ impl DocumentBuilder {
         SPARE_BUILDER.with(|spare| spare.set(Some(self)));
     }
 
+    /// Starts the next document, keeping the buffers: one builder serves a whole file, so its
+    /// vectors grow once rather than once per document.
     fn reset(&mut self) {
-        self.tree.nodes.clear();
-        self.tree.long.clear();
-        self.tree.children.clear();
-        self.tree.strings.clear();
+        self.tree.clear();
         self.sizes.clear();
         self.anchors.clear();
         self.stack.clear();
