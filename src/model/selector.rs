@@ -101,18 +101,11 @@ impl Labels {
 
     /// The set of pairs as written: sorted by key in place, the last of repeated keys kept (as
     /// in a map).
-    fn from_written<K: AsRef<str>, V: AsRef<str>>(pairs: &mut [(K, V)]) -> Labels {
+    fn from_written<K: AsRef<str>, V: AsRef<str>>(mut pairs: Vec<(K, V)>) -> Labels {
         pairs.reverse();
-        // Stable: of repeated keys, the last written comes first, and is the one kept.
         pairs.sort_by(|a, b| a.0.as_ref().cmp(b.0.as_ref()));
-        let previous = std::iter::once(None).chain(pairs.iter().map(Some));
-        Labels::pack(
-            pairs
-                .iter()
-                .zip(previous)
-                .filter(|(pair, previous)| previous.is_none_or(|p| p.0.as_ref() != pair.0.as_ref()))
-                .map(|((k, v), _)| (k.as_ref(), v.as_ref())),
-        )
+        pairs.dedup_by(|later, earlier| later.0.as_ref() == earlier.0.as_ref());
+        Labels::pack(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))
     }
 
     /// Packs pairs already sorted by key, without repeated keys.
@@ -176,7 +169,7 @@ impl<'a> IntoIterator for &'a Labels {
 impl<'a> FromIterator<(&'a str, &'a str)> for Labels {
     /// As for owned pairs.
     fn from_iter<I: IntoIterator<Item = (&'a str, &'a str)>>(pairs: I) -> Labels {
-        Labels::from_written(&mut pairs.into_iter().collect::<Vec<_>>())
+        Labels::from_written(pairs.into_iter().collect())
     }
 }
 
@@ -189,7 +182,7 @@ impl std::fmt::Debug for Labels {
 impl FromIterator<(String, String)> for Labels {
     /// Sorted by key; of repeated keys the last wins, as in a map.
     fn from_iter<I: IntoIterator<Item = (String, String)>>(pairs: I) -> Labels {
-        Labels::from_written(&mut pairs.into_iter().collect::<Vec<_>>())
+        Labels::from_written(pairs.into_iter().collect())
     }
 }
 
@@ -211,39 +204,18 @@ impl<'de> serde::de::Visitor<'de> for LabelsVisitor {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Labels, A::Error> {
-        // Nearly every label set has a few pairs: they are sorted where they were read, on the
-        // stack; a larger set goes to a list sized from the input.
-        let mut few: [(Text<'de>, Text<'de>); FEW_LABELS] = Default::default();
-        let mut read = 0;
-        let mut more: Vec<(Text<'de>, Text<'de>)> = Vec::new();
+        // Sized from the input when it says: a growing list was three allocations a label set.
+        let mut pairs: Vec<(Text<'de>, Text<'de>)> =
+            Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
         while let Some(pair) = map.next_entry()? {
-            match few.get_mut(read) {
-                Some(slot) if more.is_empty() => {
-                    *slot = pair;
-                    read += 1;
-                }
-                _ => {
-                    if more.is_empty() {
-                        more.reserve(map.size_hint().unwrap_or(0).min(256) + read + 1);
-                        more.extend(few.iter_mut().take(read).map(std::mem::take));
-                    }
-                    more.push(pair);
-                }
-            }
+            pairs.push(pair);
         }
         // Sorted, the last of repeated keys kept: as the map the typed decode fills.
-        Ok(match few.get_mut(..read) {
-            Some(read) if more.is_empty() => Labels::from_written(read),
-            _ => Labels::from_written(&mut more),
-        })
+        Ok(Labels::from_written(pairs))
     }
 }
 
-/// How many pairs of a label set are read without a list.
-const FEW_LABELS: usize = 8;
-
 /// A string, borrowed from the input when it can be.
-#[derive(Default)]
 struct Text<'de>(std::borrow::Cow<'de, str>);
 
 impl AsRef<str> for Text<'_> {
@@ -525,33 +497,6 @@ mod tests {
         assert_eq!(pairs.len(), 3);
         assert_eq!(set.get("a"), Some("5"));
         assert_eq!(set.values().collect::<Vec<_>>(), ["5", "3", "4"]);
-    }
-
-    #[test]
-    fn a_label_map_read_keeps_the_last_of_repeated_keys_at_any_size() {
-        for size in [0, 1, 3, FEW_LABELS, FEW_LABELS + 1, 3 * FEW_LABELS] {
-            // Every third key (not the first) written twice, the second time with another value.
-            let mut written: Vec<(String, String)> = Vec::new();
-            for i in 0..size {
-                written.push((format!("k{i:02}"), format!("first{i}")));
-                if i % 3 == 1 {
-                    written.push((format!("k{i:02}"), format!("last{i}")));
-                }
-            }
-            let json = format!(
-                "{{{}}}",
-                written
-                    .iter()
-                    .map(|(k, v)| format!("\"{k}\": \"{v}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let read: Labels = serde_json::from_str(&json).expect("a map of strings");
-            let want: BTreeMap<String, String> = written.into_iter().collect();
-            let want: Vec<(&str, &str)> =
-                want.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            assert_eq!(read.iter().collect::<Vec<_>>(), want, "{size} pairs");
-        }
     }
 
     #[test]
