@@ -35,7 +35,24 @@ impl Default for HumanOptions {
 struct Windowed<'a> {
     name: String,
     text: &'a str,
-    lines: Arc<LineIndex>,
+    lines: Lines<'a>,
+}
+
+/// A text's line index: its file's own, or one built for a helm block and cached.
+enum Lines<'a> {
+    File(&'a LineIndex),
+    Built(Arc<LineIndex>),
+}
+
+impl std::ops::Deref for Lines<'_> {
+    type Target = LineIndex;
+
+    fn deref(&self) -> &LineIndex {
+        match self {
+            Lines::File(lines) => lines,
+            Lines::Built(lines) => lines,
+        }
+    }
 }
 
 impl fmt::Debug for Windowed<'_> {
@@ -84,7 +101,7 @@ impl SourceCode for Windowed<'_> {
     }
 }
 
-/// Line indexes of the texts rendered last.
+/// Line indexes built for the helm blocks rendered last (a whole file has its own).
 #[derive(Default)]
 struct LineCache(RefCell<Vec<(usize, Arc<LineIndex>)>>);
 
@@ -95,9 +112,17 @@ const LINE_CACHE_FILES: usize = 8;
 
 impl LineCache {
     fn source<'a>(&self, name: String, text: &'a str) -> Windowed<'a> {
+        Windowed {
+            name,
+            text,
+            lines: Lines::Built(self.lines_of(text)),
+        }
+    }
+
+    fn lines_of(&self, text: &str) -> Arc<LineIndex> {
         let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
         let mut cache = self.0.borrow_mut();
-        let lines = match cache.iter().position(|(k, _)| *k == key) {
+        match cache.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 let hit = cache.remove(i);
                 let lines = Arc::clone(&hit.1);
@@ -112,8 +137,7 @@ impl LineCache {
                 cache.push((key, Arc::clone(&lines)));
                 lines
             }
-        };
-        Windowed { name, text, lines }
+        }
     }
 }
 
@@ -177,7 +201,14 @@ fn source_of<'a>(lines: &LineCache, place: &Place<'a>) -> Windowed<'a> {
     } else {
         place.name.to_string()
     };
-    lines.source(name, place.text())
+    match place.lines() {
+        Some(own) => Windowed {
+            name,
+            text: place.text(),
+            lines: Lines::File(own),
+        },
+        None => lines.source(name, place.text()),
+    }
 }
 
 fn label(text: &str, span: crate::source::Span, primary: bool) -> LabeledSpan {

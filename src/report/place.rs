@@ -3,6 +3,7 @@
 //! attributes that document to its template; positions are then counted from the first line of
 //! the template's rendered text, and the position in the rendered stream is kept beside them.
 
+use crate::source::line_index::LineIndex;
 use crate::source::{SourceFile, Span};
 
 /// A document of a rendered stream that helm attributed to a template.
@@ -47,6 +48,15 @@ impl<'a> Place<'a> {
             Some((file, None)) => file.text(),
             Some((file, Some(block))) => file.slice(block),
             None => "",
+        }
+    }
+
+    /// The line index of [`Place::text`] when the file keeps one: the whole file's (a helm
+    /// block's lines start elsewhere, and nowhere has none).
+    pub fn lines(&self) -> Option<&'a LineIndex> {
+        match self.source {
+            Some((file, None)) => Some(file.lines()),
+            _ => None,
         }
     }
 }

@@ -129,6 +129,11 @@ impl SourceFile {
         self.lines();
     }
 
+    /// The line index of the text (built from it if it was not yet).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text()))
+    }
+
     /// Makes ready what a report of this file reads: the line index, and the text when
     /// `with_text` (a report that quotes source lines) or when columns count characters other
     /// than bytes. Done for all shown files at once, in parallel, before the report sorts.
@@ -174,10 +179,6 @@ impl SourceFile {
             self.changed.store(true, Ordering::Relaxed);
         }
         text
-    }
-
-    fn lines(&self) -> &LineIndex {
-        self.lines.get_or_init(|| LineIndex::new(self.text()))
     }
 
     /// Byte offset of a parser marker (1-based line, 0-based column in characters). Inlined:
@@ -266,24 +267,6 @@ impl SourceFile {
     }
 }
 
-/// The byte offset of every line's start in `text`: 0, then one past each `\n`. The plain list
-/// the tests check [`LineIndex`] against.
-#[cfg(test)]
-pub fn line_starts(text: &str) -> Vec<u32> {
-    // Counted first so the index takes exactly its room.
-    let mut count = 0;
-    for_each_newline(text, |_| count += 1);
-    let mut starts = Vec::with_capacity(count + 1);
-    starts.push(0u32);
-    for_each_newline(text, |at| starts.push(to_u32(at + 1)));
-    starts
-}
-
-/// Calls `each` with the offset of every `\n` of `text`, in order.
-pub fn for_each_newline(text: &str, each: impl FnMut(usize)) {
-    memchr::memchr_iter(b'\n', text.as_bytes()).for_each(each);
-}
-
 /// Saturating conversion: files are capped well below 4 GiB, so this never saturates in practice.
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -292,30 +275,6 @@ pub fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_starts_match_a_byte_by_byte_scan() {
-        // Bytes next to `\n` in value (0x0b, 0x8a, 0x09) and across the 8-byte words and tail.
-        let texts = [
-            "",
-            "\n",
-            "abc",
-            "a\nb\n\n\ncdefghij\n\nklm",
-            "\u{b}\n\t\u{8a}é\n\n\n\n\n\n\n\n\n1234567\n12345678\n123456789\n",
-            "x: 1\r\ny: 2\r\nzz: ∑\n",
-        ];
-        for text in texts {
-            let naive: Vec<u32> = std::iter::once(0)
-                .chain(
-                    text.bytes()
-                        .enumerate()
-                        .filter(|(_, b)| *b == b'\n')
-                        .map(|(i, _)| i as u32 + 1),
-                )
-                .collect();
-            assert_eq!(line_starts(text), naive, "{text:?}");
-        }
-    }
 
     #[test]
     fn positions_count_characters_not_bytes() {

@@ -2,7 +2,7 @@
 //! released: a report that prints only positions (JSON, SARIF, compact, GitHub) then never reads
 //! a file again, and the index of a large run costs a fraction of a `u32` per line.
 
-use super::file::{for_each_newline, to_u32};
+use super::file::to_u32;
 
 /// Lines between two recorded line starts: a lookup adds at most this many lengths.
 const STRIDE: usize = 64;
@@ -107,10 +107,46 @@ impl LineIndex {
     }
 }
 
+/// Calls `each` with the offset of every `\n` of `text`, in order.
+fn for_each_newline(text: &str, each: impl FnMut(usize)) {
+    memchr::memchr_iter(b'\n', text.as_bytes()).for_each(each);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::file::line_starts;
+
+    /// The byte offset of every line's start in `text`: 0, then one past each `\n`. The plain
+    /// list the index is checked against.
+    fn line_starts(text: &str) -> Vec<u32> {
+        let mut starts = vec![0u32];
+        for_each_newline(text, |at| starts.push(to_u32(at + 1)));
+        starts
+    }
+
+    #[test]
+    fn line_starts_match_a_byte_by_byte_scan() {
+        // Bytes next to `\n` in value (0x0b, 0x8a, 0x09) and across the 8-byte words and tail.
+        let texts = [
+            "",
+            "\n",
+            "abc",
+            "a\nb\n\n\ncdefghij\n\nklm",
+            "\u{b}\n\t\u{8a}é\n\n\n\n\n\n\n\n\n1234567\n12345678\n123456789\n",
+            "x: 1\r\ny: 2\r\nzz: ∑\n",
+        ];
+        for text in texts {
+            let naive: Vec<u32> = std::iter::once(0)
+                .chain(
+                    text.bytes()
+                        .enumerate()
+                        .filter(|(_, b)| *b == b'\n')
+                        .map(|(i, _)| i as u32 + 1),
+                )
+                .collect();
+            assert_eq!(line_starts(text), naive, "{text:?}");
+        }
+    }
 
     /// Every offset of `text` (and one past it) against a binary search of the full list.
     fn agrees_with_line_starts(text: &str) {

@@ -669,20 +669,17 @@ impl Tree {
         let Some(&n) = from.nodes.get(like as usize) else {
             return self.push_node(Span::default(), NodeKind::Sequence { start, len: 0 });
         };
-        let is_mapping = n.meta & META_KIND == KIND_MAPPING;
-        let len = to_u32(if is_mapping {
-            items.len() / 2
-        } else {
-            items.len()
-        });
-        let kind = if is_mapping {
+        let kind = if n.meta & META_KIND == KIND_MAPPING {
             NodeKind::Mapping {
                 start,
-                len,
+                len: to_u32(items.len() / 2),
                 simple: n.meta & META_SIMPLE != 0,
             }
         } else {
-            NodeKind::Sequence { start, len }
+            NodeKind::Sequence {
+                start,
+                len: to_u32(items.len()),
+            }
         };
         self.push_node(n.span, kind)
     }
@@ -955,8 +952,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
         let (event, raw_span) = match next {
             Ok(ev) => ev,
             Err(err) => {
-                let m = err.marker();
-                let at = file.offset_of(m.index(), m.line(), m.col());
+                let at = offset_of(*err.marker());
                 out.problems.push(ParseProblem {
                     kind: ProblemKind::InvalidYaml,
                     span: Span::new(at, at),
