@@ -21,6 +21,7 @@ use crate::source::{Document, FileId, NodeId, Tree};
 /// What a document yields.
 #[derive(Debug, Default)]
 pub struct DecodedDocument {
+    /// The document's objects, after those [`decode_document_in`] was given to append to.
     pub objects: Vec<Object>,
     pub diagnostics: Vec<Diagnostic>,
     /// True when the document is not a Kubernetes object (no `kind`): skipped quietly.

@@ -308,14 +308,11 @@ impl Inventory {
     /// `statefulset.kubernetes.io/pod-name`) matches a template that does not write it when the
     /// template's kind is one whose Pods get that label; a template that writes it must match.
     pub fn pods_selected_by<'a>(&'a self, ns: &str, selector: &Labels) -> Vec<&'a Object> {
-        let written: Labels = selector
-            .iter()
-            .filter(|(k, _)| runtime_label_kinds(k).is_none())
-            .collect();
-        let base = if written.is_empty() {
+        // The written keys go through the label index; the run-time ones are checked below.
+        let base = if selector.is_empty() {
             Selector::Everything
         } else {
-            Selector::from_map(Some(&written))
+            Selector::from_map(Some(selector)).without_keys(|k| runtime_label_kinds(k).is_some())
         };
         let mut found = self.templates_matching(ns, &base);
         found.retain(|o| {
