@@ -25,7 +25,8 @@ pub mod spelling;
 
 use rayon::prelude::*;
 
-use model::{Inventory, Object, Typed};
+use model::{HeldObjects, Inventory, Object, Typed};
+use report::findings::Findings;
 use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
 use rules::Check;
@@ -69,11 +70,14 @@ impl Default for Options {
     }
 }
 
-/// A finished run: the report and the notes for stderr.
+/// A finished run: the report, the notes for stderr, and the objects it decoded.
 #[derive(Debug)]
 pub struct Run {
     pub report: Report,
     pub notes: Vec<String>,
+    /// Handed back rather than freed before the report: freed when the run is dropped, or
+    /// left to the OS by a process about to exit.
+    pub objects: HeldObjects,
 }
 
 /// Discovers the inputs under `paths` and lints them.
@@ -136,9 +140,13 @@ pub fn check(
         ));
         checked.push(true);
     }
-    let (report, mut notes) = lint_loaded(sources, &checked, &streams, options);
+    let (report, mut notes, objects) = lint_loaded(sources, &checked, &streams, options);
     notes.splice(0..0, found.notes);
-    Ok(Run { report, notes })
+    Ok(Run {
+        report,
+        notes,
+        objects,
+    })
 }
 
 /// Lints texts given in memory, as `(display name, bytes)`.
@@ -321,13 +329,13 @@ fn local_checks() -> impl Iterator<Item = fn(&Object, &mut Vec<Diagnostic>)> {
 
 /// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
 /// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
-/// stream, as in-memory texts are). Returns the report and notes for stderr.
+/// stream, as in-memory texts are). Returns the report, the notes for stderr and the objects.
 fn lint_loaded(
     sources: Vec<Source<'_>>,
     checked: &[bool],
     streams: &[bool],
     options: &Options,
-) -> (Report, Vec<String>) {
+) -> (Report, Vec<String>, HeldObjects) {
     let results: Vec<FileResult> = sources
         .into_par_iter()
         .enumerate()
@@ -372,22 +380,25 @@ fn lint_loaded(
         diagnostics.extend(r.diagnostics);
     }
     let inventory = Inventory::new(files, objects, options.namespace.clone());
-    let mut diagnostics = vec![diagnostics];
-    run_rules_into(&inventory, &mut diagnostics);
+    // The findings of the decode first, as they were made; then the rules', each worker's part
+    // moved into the one list as it is done.
+    let findings = Findings::with_capacity(diagnostics.len() + inventory.objects.len());
+    findings.add(0, &mut diagnostics);
+    run_rules_into(&inventory, &findings, 1);
     let applied = report::suppress::apply(
         &inventory,
-        diagnostics,
+        vec![findings.into_ordered()],
         &options.policy,
         checked,
         &blocks,
         comments,
     );
-    // The objects are done with: free them before the report reads back the texts it shows,
-    // and before the findings are joined into one list.
-    let files = inventory.into_files();
-    let mut diagnostics = Vec::with_capacity(applied.diagnostics.iter().map(Vec::len).sum());
-    for part in applied.diagnostics {
-        diagnostics.extend(part);
+    // The objects are done with; the caller frees them, or not (a process about to exit).
+    let (files, objects) = inventory.into_parts();
+    let mut parts = applied.diagnostics.into_iter();
+    let mut diagnostics = parts.next().unwrap_or_default();
+    for mut part in parts {
+        diagnostics.append(&mut part);
     }
     // Made ready in parallel what the report reads (the rendering would read files one by one):
     // the texts it quotes, or only those whose columns need their characters.
@@ -408,23 +419,23 @@ fn lint_loaded(
         applied.suppressed,
         summary,
     );
-    (report, applied.notes)
+    (report, applied.notes, objects)
 }
 
 /// Runs every rule over the inventory, in parallel.
 pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
-    let mut parts = Vec::new();
-    run_rules_into(inv, &mut parts);
-    parts.into_iter().flatten().collect()
+    let findings = Findings::with_capacity(inv.objects.len());
+    run_rules_into(inv, &findings, 0);
+    findings.into_ordered()
 }
 
-/// As [`run_rules`], adding each worker's findings to `out` as one part: joined while the
-/// objects are held, every finding would be held twice at the run's peak.
+/// As [`run_rules`], each worker adding what it found to `out` as parts numbered from `first`
+/// (in object order, then the inventory rules' order).
 ///
 /// The local rules run here too, not as each file is decoded: their findings would then be
 /// held from the decode on, and the memory the merge frees would no longer take them (tried:
 /// 12 MB more at the peak of 100k documents, no faster).
-fn run_rules_into(inv: &Inventory, out: &mut Vec<Vec<Diagnostic>>) {
+fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
     let local: Vec<_> = local_checks().collect();
     let object_checks: Vec<_> = rules::ALL
         .iter()
@@ -440,10 +451,11 @@ fn run_rules_into(inv: &Inventory, out: &mut Vec<Vec<Diagnostic>>) {
             _ => None,
         })
         .collect();
-    let found: Vec<Vec<Diagnostic>> = inv
-        .objects
-        .par_chunks(256)
-        .map(|chunk| {
+    let chunks = inv.objects.chunks(RULE_CHUNK).len();
+    inv.objects
+        .par_chunks(RULE_CHUNK)
+        .enumerate()
+        .for_each(|(part, chunk)| {
             let mut found = Vec::new();
             for obj in chunk {
                 for check in &local {
@@ -453,16 +465,17 @@ fn run_rules_into(inv: &Inventory, out: &mut Vec<Vec<Diagnostic>>) {
                     check(inv, obj, &mut found);
                 }
             }
-            // The doubling's spare room goes back for the next chunks to grow into.
-            found.shrink_to_fit();
-            found
-        })
-        .collect();
-    out.extend(found);
-    out.par_extend(inventory_checks.par_iter().map(|check| {
-        let mut found = Vec::new();
-        check(inv, &mut found);
-        found.shrink_to_fit();
-        found
-    }));
+            out.add(first + part, &mut found);
+        });
+    inventory_checks
+        .par_iter()
+        .enumerate()
+        .for_each(|(i, check)| {
+            let mut found = Vec::new();
+            check(inv, &mut found);
+            out.add(first + chunks + i, &mut found);
+        });
 }
+
+/// Objects one worker checks at a time.
+const RULE_CHUNK: usize = 256;

@@ -343,10 +343,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    for note in &run.notes {
+    let kplint::Run {
+        mut report,
+        notes,
+        objects,
+    } = run;
+    for note in &notes {
         eprintln!("note: {note}");
     }
-    let mut report = run.report;
     report.show_suppressed = args.show_suppressed;
     let color = !args.no_color
         && args.output.is_none()
@@ -395,7 +399,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ExitCode::SUCCESS
     };
     // The process ends here and the OS takes its memory back at once; freeing the report first
-    // walked every finding and file again (about 60 ms at 100k documents).
+    // walked every finding and file again (about 60 ms at 100k documents), and the objects are
+    // a million small allocations (`HeldObjects`).
     std::mem::forget(report);
+    std::mem::forget(objects);
     code
 }

@@ -13,7 +13,7 @@ pub mod strict;
 pub mod view;
 pub mod workload;
 
-pub use inventory::Inventory;
+pub use inventory::{HeldObjects, Inventory};
 pub use location::{FieldPath, Location, Segment};
 pub use object::{Object, ObjectId, Shown, Typed};
 pub use selector::Selector;

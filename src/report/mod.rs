@@ -3,6 +3,7 @@
 
 pub mod compact;
 pub mod diagnostic;
+pub mod findings;
 pub mod github;
 pub mod human;
 pub mod json;
@@ -205,7 +206,7 @@ fn written(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> std::io::
 
 /// Reorders `items` so that position `j` holds what was at `order[j]` (a permutation of the
 /// indices), by swapping along its cycles: no second array of items.
-fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
+pub(crate) fn permute<T>(items: &mut [T], mut order: Vec<usize>) {
     for start in 0..order.len() {
         let mut at = start;
         while let Some(next) = order.get_mut(at).map(|n| std::mem::replace(n, at)) {
