@@ -452,29 +452,37 @@ fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
         })
         .collect();
     let chunks = inv.objects.chunks(RULE_CHUNK).len();
-    inv.objects
-        .par_chunks(RULE_CHUNK)
-        .enumerate()
-        .for_each(|(part, chunk)| {
-            let mut found = Vec::new();
-            for obj in chunk {
-                for check in &local {
-                    check(obj, &mut found);
-                }
-                for check in &object_checks {
-                    check(inv, obj, &mut found);
-                }
-            }
-            out.add(first + part, &mut found);
-        });
-    inventory_checks
-        .par_iter()
-        .enumerate()
-        .for_each(|(i, check)| {
-            let mut found = Vec::new();
-            check(inv, &mut found);
-            out.add(first + chunks + i, &mut found);
-        });
+    // Side by side rather than one after the other: a worker done with its share of one kind of
+    // check takes up the other kind instead of waiting for the slowest check of the first.
+    rayon::join(
+        || {
+            inv.objects
+                .par_chunks(RULE_CHUNK)
+                .enumerate()
+                .for_each(|(part, chunk)| {
+                    let mut found = Vec::new();
+                    for obj in chunk {
+                        for check in &local {
+                            check(obj, &mut found);
+                        }
+                        for check in &object_checks {
+                            check(inv, obj, &mut found);
+                        }
+                    }
+                    out.add(first + part, &mut found);
+                });
+        },
+        || {
+            inventory_checks
+                .par_iter()
+                .enumerate()
+                .for_each(|(i, check)| {
+                    let mut found = Vec::new();
+                    check(inv, &mut found);
+                    out.add(first + chunks + i, &mut found);
+                });
+        },
+    );
 }
 
 /// Objects one worker checks at a time.
