@@ -393,8 +393,13 @@ fn lint_loaded(
         &blocks,
         comments,
     );
-    // The objects are done with; the caller frees them, or not (a process about to exit).
-    let (files, objects) = inventory.into_parts();
+    // The objects are done with; the caller frees them, or not (a process about to exit). A
+    // report that quotes its files reads their texts back first: the objects' memory goes to
+    // them (held, the texts came on top: 348 MB instead of 245 MB at 100k documents).
+    let (files, mut objects) = inventory.into_parts();
+    if options.quotes_source {
+        drop(std::mem::take(&mut objects));
+    }
     let mut parts = applied.diagnostics.into_iter();
     let mut diagnostics = parts.next().unwrap_or_default();
     for mut part in parts {

@@ -77,3 +77,28 @@ fn positions_come_from_the_index_kept_at_lint_time_without_reading_back() {
     assert_eq!(file.text(), "");
     assert!(file.changed());
 }
+
+#[test]
+fn a_run_hands_back_its_objects_unless_its_report_reads_the_texts_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("pod.yaml"), POD).expect("write");
+    let run = |quotes_source| {
+        check(
+            &[dir.path().to_string_lossy().to_string()],
+            &globset::GlobSet::empty(),
+            None,
+            &Options {
+                quotes_source,
+                ..Options::default()
+            },
+        )
+        .expect("discoverable")
+    };
+    // Held for the caller to free or leave to the OS at exit…
+    assert_eq!(run(false).objects.len(), 1);
+    // …but freed before the texts a quoting report reads back, which take their memory.
+    let quoted = run(true);
+    assert!(quoted.objects.is_empty());
+    assert_eq!(quoted.report.summary.objects, 1);
+    assert!(quoted.report.files[0].text().contains("kind: Pod"));
+}
