@@ -79,12 +79,17 @@ fn positions_come_from_the_index_kept_at_lint_time_without_reading_back() {
 }
 
 #[test]
-fn a_run_hands_back_its_objects_unless_its_report_reads_the_texts_again() {
+fn a_run_hands_back_its_objects_unless_its_report_reads_much_text_again() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("pod.yaml"), POD).expect("write");
-    let run = |quotes_source| {
+    let ascii = dir.path().join("ascii");
+    let accented = dir.path().join("accented");
+    std::fs::create_dir_all(&ascii).expect("mkdir");
+    std::fs::create_dir_all(&accented).expect("mkdir");
+    std::fs::write(ascii.join("pod.yaml"), POD).expect("write");
+    std::fs::write(accented.join("pod.yaml"), format!("# café\n{POD}")).expect("write");
+    let run = |dir: &std::path::Path, quotes_source| {
         check(
-            &[dir.path().to_string_lossy().to_string()],
+            &[dir.to_string_lossy().to_string()],
             &globset::GlobSet::empty(),
             None,
             &Options {
@@ -94,11 +99,15 @@ fn a_run_hands_back_its_objects_unless_its_report_reads_the_texts_again() {
         )
         .expect("discoverable")
     };
-    // Held for the caller to free or leave to the OS at exit…
-    assert_eq!(run(false).objects.len(), 1);
-    // …but freed before the texts a quoting report reads back, which take their memory.
-    let quoted = run(true);
-    assert!(quoted.objects.is_empty());
-    assert_eq!(quoted.report.summary.objects, 1);
-    assert!(quoted.report.files[0].text().contains("kind: Pod"));
+    // A report of positions only, over ASCII text, reads nothing back: the objects are held for
+    // the caller to free, or to leave to the OS at exit.
+    assert_eq!(run(&ascii, false).objects.len(), 1);
+    // Quoting every shown file, or counting characters in a non-ASCII one, reads the text back:
+    // here all of it, so the objects are freed first.
+    for (dir, quotes) in [(&ascii, true), (&accented, false)] {
+        let done = run(dir, quotes);
+        assert!(done.objects.is_empty(), "{dir:?} quoting: {quotes}");
+        assert_eq!(done.report.summary.objects, 1);
+        assert!(done.report.files[0].text().contains("kind: Pod"));
+    }
 }

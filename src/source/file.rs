@@ -144,6 +144,22 @@ impl SourceFile {
         }
     }
 
+    /// Bytes [`SourceFile::prepare_for_report`] reads back from disk for this file: its text,
+    /// when the report needs it and it was released.
+    pub fn read_back_len(&self, with_text: bool) -> usize {
+        let needed = with_text || !self.ascii;
+        if needed && self.reread.is_some() && self.text.get().is_none() {
+            self.len as usize
+        } else {
+            0
+        }
+    }
+
+    /// Length in bytes of the text linted (byte order mark removed).
+    pub fn text_len(&self) -> usize {
+        self.len as usize
+    }
+
     /// Drops the text of a file read from disk (a no-op for other texts): it is read again
     /// when a report needs it.
     pub fn release_text(&mut self) {
