@@ -383,7 +383,7 @@ fn lint_loaded(
     // The findings of the decode first, as they were made; then the rules', each worker's part
     // moved into the one list as it is done.
     let findings = Findings::with_capacity(diagnostics.len() + inventory.objects.len());
-    findings.add(0, &mut diagnostics);
+    findings.add(0, diagnostics);
     run_rules_into(&inventory, &findings, 1);
     let applied = report::suppress::apply(
         &inventory,
@@ -486,7 +486,7 @@ fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
                             check(inv, obj, &mut found);
                         }
                     }
-                    out.add(first + part, &mut found);
+                    out.add(first + part, found);
                 });
         },
         || {
@@ -496,7 +496,7 @@ fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
                 .for_each(|(i, check)| {
                     let mut found = Vec::new();
                     check(inv, &mut found);
-                    out.add(first + chunks + i, &mut found);
+                    out.add(first + chunks + i, found);
                 });
         },
     );

@@ -35,14 +35,14 @@ impl Findings {
         }
     }
 
-    /// Moves the findings of part number `part` into the list, leaving `found` empty.
-    pub fn add(&self, part: usize, found: &mut Vec<Diagnostic>) {
+    /// Moves the findings of part number `part` into the list, and frees their buffer.
+    pub fn add(&self, part: usize, mut found: Vec<Diagnostic>) {
         // A worker that panicked held the lock mid-append at worst; the panic is the run's
         // outcome, not this list.
         let mut inner = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         let start = inner.all.len();
         inner.parts.push((part, start, found.len()));
-        inner.all.append(found);
+        inner.all.append(&mut found);
     }
 
     /// Every finding, part by part in ascending part number, each part in the order it was
@@ -79,12 +79,10 @@ mod tests {
     #[test]
     fn parts_added_out_of_order_come_out_in_part_order() {
         let findings = Findings::with_capacity(2);
-        findings.add(2, &mut vec![finding("c1"), finding("c2")]);
-        findings.add(0, &mut vec![finding("a1")]);
-        findings.add(3, &mut Vec::new());
-        let mut b = vec![finding("b1"), finding("b2"), finding("b3")];
-        findings.add(1, &mut b);
-        assert!(b.is_empty(), "the part's findings are moved, not copied");
+        findings.add(2, vec![finding("c1"), finding("c2")]);
+        findings.add(0, vec![finding("a1")]);
+        findings.add(3, Vec::new());
+        findings.add(1, vec![finding("b1"), finding("b2"), finding("b3")]);
         assert_eq!(
             messages(&findings.into_ordered()),
             ["a1", "b1", "b2", "b3", "c1", "c2"]
@@ -96,10 +94,8 @@ mod tests {
         use rayon::prelude::*;
         let findings = Findings::default();
         (0..500usize).into_par_iter().for_each(|part| {
-            let mut found = (0..part % 4)
-                .map(|i| finding(&format!("{part}.{i}")))
-                .collect();
-            findings.add(part, &mut found);
+            let found = (0..part % 4).map(|i| finding(&format!("{part}.{i}")));
+            findings.add(part, found.collect());
         });
         let expected: Vec<String> = (0..500usize)
             .flat_map(|part| (0..part % 4).map(move |i| format!("{part}.{i}")))
