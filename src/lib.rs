@@ -319,14 +319,6 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     out
 }
 
-/// The checks of the rules that read one object only ([`Check::Local`]).
-fn local_checks() -> impl Iterator<Item = fn(&Object, &mut Vec<Diagnostic>)> {
-    rules::ALL.iter().filter_map(|r| match r.check {
-        Check::Local(f) => Some(f),
-        _ => None,
-    })
-}
-
 /// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
 /// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
 /// stream, as in-memory texts are). Returns the report, the notes for stderr and the objects.
@@ -453,21 +445,16 @@ pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
 /// held from the decode on, and the memory the merge frees would no longer take them (tried:
 /// 12 MB more at the peak of 100k documents, no faster).
 fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
-    let local: Vec<_> = local_checks().collect();
-    let object_checks: Vec<_> = rules::ALL
-        .iter()
-        .filter_map(|r| match r.check {
-            Check::Object(f) => Some(f),
-            _ => None,
-        })
-        .collect();
-    let inventory_checks: Vec<_> = rules::ALL
-        .iter()
-        .filter_map(|r| match r.check {
-            Check::Inventory(f) => Some(f),
-            _ => None,
-        })
-        .collect();
+    // The rules' checks, by what they read, in one pass over the registry.
+    let (mut local, mut object_checks, mut inventory_checks) = (Vec::new(), Vec::new(), Vec::new());
+    for rule in rules::ALL {
+        match rule.check {
+            Check::Local(f) => local.push(f),
+            Check::Object(f) => object_checks.push(f),
+            Check::Inventory(f) => inventory_checks.push(f),
+            Check::Engine => {}
+        }
+    }
     let chunks = inv.objects.chunks(RULE_CHUNK).len();
     // Side by side rather than one after the other: a worker done with its share of one kind of
     // check takes up the other kind instead of waiting for the slowest check of the first.

@@ -85,7 +85,8 @@ fn child(mode: &str, threads: usize, dir: &str) {
             let out = std::io::BufWriter::new(std::io::sink());
             kplint::report::json::write(&run.report, out).expect("render");
             let documents = run.report.summary.documents;
-            // As the binary does: the process is about to end, and the report is not freed.
+            // As the binary does: the process is about to end, and neither the report nor the
+            // objects it hands back are freed.
             std::mem::forget(run);
             documents
         }
