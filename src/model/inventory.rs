@@ -156,6 +156,12 @@ fn first_definitions(by_name: &KeyIndex, objects: &[Object]) -> Vec<ObjectId> {
     first
 }
 
+/// The labels of an object's pod template (a Pod's own), empty when it has none.
+fn template_labels(obj: &Object) -> &Labels {
+    static EMPTY: std::sync::LazyLock<Labels> = std::sync::LazyLock::new(Labels::new);
+    pod_template(obj).and_then(|t| t.labels).unwrap_or(&EMPTY)
+}
+
 /// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and
 /// `("a", "bc")` differ).
 fn key(state: &RandomState, parts: &[&str]) -> u64 {
@@ -304,9 +310,14 @@ impl Inventory {
 
     /// Objects in namespace `ns` whose pod template (a Pod's own labels) the selector matches.
     /// Uses the label index: candidates come from one required label, not a scan of the namespace.
-    pub fn templates_matching<'a>(&'a self, ns: &str, selector: &Selector) -> Vec<&'a Object> {
+    /// Lazy: a rule that needs only the first match (or none) stops there, and no list is made.
+    pub fn templates_matching<'a: 'q, 'q>(
+        &'a self,
+        ns: &'q str,
+        selector: &'q Selector,
+    ) -> impl Iterator<Item = &'a Object> + 'q {
         let candidates: &[ObjectId] = match selector {
-            Selector::Nothing => return Vec::new(),
+            Selector::Nothing => &[],
             // The rarest required label: a label most templates share (`tier: web`) must not
             // turn each lookup into a scan of the namespace.
             Selector::Match { labels, .. } if !labels.is_empty() => labels
@@ -319,13 +330,8 @@ impl Inventory {
         candidates
             .iter()
             .filter_map(|&id| self.object(id))
-            .filter(|o| o.namespace.as_deref().unwrap_or_default() == ns)
-            .filter(|o| {
-                let empty = Default::default();
-                let labels = pod_template(o).and_then(|t| t.labels).unwrap_or(&empty);
-                selector.matches(labels)
-            })
-            .collect()
+            .filter(move |o| o.namespace.as_deref().unwrap_or_default() == ns)
+            .filter(move |o| selector.matches(template_labels(o)))
     }
 
     /// Objects in namespace `ns` whose Pods a Service selector (a plain map) can select at run
@@ -340,18 +346,17 @@ impl Inventory {
         } else {
             Selector::from_map(Some(selector)).without_keys(|k| runtime_label_kinds(k).is_some())
         };
-        let mut found = self.templates_matching(ns, &base);
-        found.retain(|o| {
-            let empty = Labels::new();
-            let labels = pod_template(o).and_then(|t| t.labels).unwrap_or(&empty);
-            selector.iter().all(|(k, v)| match labels.get(k) {
-                Some(have) => have == v,
-                None => {
-                    runtime_label_kinds(k).is_some_and(|kinds| kinds.contains(&o.kind.as_str()))
-                }
+        self.templates_matching(ns, &base)
+            .filter(|o| {
+                let labels = template_labels(o);
+                selector.iter().all(|(k, v)| match labels.get(k) {
+                    Some(have) => have == v,
+                    None => {
+                        runtime_label_kinds(k).is_some_and(|kinds| kinds.contains(&o.kind.as_str()))
+                    }
+                })
             })
-        });
-        found
+            .collect()
     }
 
     /// The custom resources (objects of a group Kubernetes does not serve), per namespace.
@@ -620,8 +625,8 @@ spec: {containers: [{name: c, image: i}]}
         // The label index is per namespace: only namespace b has the Pod.
         let app_web = labels(&[("app", "web")]);
         let web = Selector::from_map(Some(&app_web));
-        assert!(inv.templates_matching("a", &web).is_empty());
-        assert_eq!(inv.templates_matching("b", &web).len(), 1);
+        assert_eq!(inv.templates_matching("a", &web).count(), 0);
+        assert_eq!(inv.templates_matching("b", &web).count(), 1);
     }
 
     const WORKLOADS: &str = "

@@ -1,5 +1,7 @@
 //! `controllers-overlap`: two controllers whose selectors claim each other's Pods.
 
+use std::borrow::Cow;
+
 use super::{Check, Pattern, Rule};
 use crate::model::selector::{Labels, Selector};
 use crate::model::workload::{accepted_controller_selector, is_replicated, pod_template};
@@ -19,10 +21,11 @@ pub const RULE: Rule = Rule {
 /// How many other controllers one finding names in its message.
 const NAMED: usize = 3;
 
-fn template_labels(obj: &Object) -> Labels {
-    pod_template(obj)
-        .and_then(|t| t.labels.cloned())
-        .unwrap_or_default()
+fn template_labels(obj: &Object) -> Cow<'_, Labels> {
+    match pod_template(obj).and_then(|t| t.labels) {
+        Some(labels) => Cow::Borrowed(labels),
+        None => Cow::Owned(Labels::new()),
+    }
 }
 
 fn same_identity(a: &Object, b: &Object) -> bool {

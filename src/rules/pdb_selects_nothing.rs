@@ -52,7 +52,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                 }
                 // Labels added at run time are not in templates: judge the rest of the selector.
                 let relaxed = sel.without_keys(is_runtime_pod_label);
-                if !inv.templates_matching(ns, &relaxed).is_empty() {
+                if inv.templates_matching(ns, &relaxed).next().is_some() {
                     continue;
                 }
                 format!(

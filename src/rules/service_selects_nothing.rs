@@ -66,9 +66,10 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         {
             continue;
         }
-        if !inv
+        if inv
             .templates_matching(ns, &Selector::from_map(Some(selector)))
-            .is_empty()
+            .next()
+            .is_some()
         {
             continue;
         }
