@@ -134,30 +134,63 @@ struct Sample {
     peak_kb: u64,
 }
 
-fn measure(exe: &Path, mode: &str, threads: usize, dir: &Path, runs: usize) -> Sample {
-    let mut walls = Vec::new();
-    let mut peak = 0;
+/// One run of a mode in a fresh process: its wall time and peak memory.
+fn run_child(exe: &Path, mode: &str, threads: usize, dir: &Path) -> (f64, u64) {
+    let out = Command::new(exe)
+        .args(["child", mode, &threads.to_string()])
+        .arg(dir)
+        .output()
+        .expect("child runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let wall: f64 = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("wall time");
+    let kb: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (wall, kb)
+}
+
+/// The modes measured in rounds, one run of each per round, so that a machine whose speed
+/// drifts (this 2-core VM's did by 30% within minutes) slows every mode of a round alike. Each
+/// mode's sample is its median; `ratios[i][j]` is the median over rounds of mode `i`'s time
+/// over mode `j`'s in the same round.
+fn measure(
+    exe: &Path,
+    modes: &[&str],
+    threads: usize,
+    dir: &Path,
+    runs: usize,
+) -> (Vec<Sample>, Vec<Vec<f64>>) {
+    let mut walls = vec![Vec::new(); modes.len()];
+    let mut peaks = vec![0; modes.len()];
     for _ in 0..runs {
-        let out = Command::new(exe)
-            .args(["child", mode, &threads.to_string()])
-            .arg(dir)
-            .output()
-            .expect("child runs");
-        let text = String::from_utf8_lossy(&out.stdout);
-        let mut parts = text.split_whitespace();
-        let wall: f64 = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .expect("wall time");
-        let kb: u64 = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-        walls.push(wall);
-        peak = peak.max(kb);
+        for (i, mode) in modes.iter().enumerate() {
+            let (wall, kb) = run_child(exe, mode, threads, dir);
+            walls[i].push(wall);
+            peaks[i] = peaks[i].max(kb);
+        }
     }
-    walls.sort_by(|a, b| a.total_cmp(b));
-    Sample {
-        wall_ms: walls[walls.len() / 2],
-        peak_kb: peak,
-    }
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[v.len() / 2]
+    };
+    let ratios = (0..modes.len())
+        .map(|i| {
+            (0..modes.len())
+                .map(|j| median(walls[i].iter().zip(&walls[j]).map(|(a, b)| a / b).collect()))
+                .collect()
+        })
+        .collect();
+    let samples = walls
+        .iter()
+        .zip(peaks)
+        .map(|(w, peak_kb)| Sample {
+            wall_ms: median(w.clone()),
+            peak_kb,
+        })
+        .collect();
+    (samples, ratios)
 }
 
 fn corpus(root: &Path, documents: usize) -> (PathBuf, generate::Generated) {
@@ -210,7 +243,9 @@ fn main() {
     }
     let exe = std::env::current_exe().expect("own path");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
-    println!("kplint benchmark: median of {runs} runs, each in a fresh process\n");
+    println!(
+        "kplint benchmark: {runs} rounds of one run per mode, each in a fresh process; times are medians, ratios the median of each round's ratio\n"
+    );
     println!(
         "{:>7} {:>6} {:>3} | {:>9} {:>9} {:>9} | {:>5} {:>5} | {:>9} {:>7} | {:>8} {:>8}",
         "docs",
@@ -239,9 +274,8 @@ fn main() {
             made.documents, made.files
         );
         for threads in [1, 2] {
-            let events = measure(&exe, "events", threads, &dir, runs);
-            let tree = measure(&exe, "tree", threads, &dir, runs);
-            let lint = measure(&exe, "lint", threads, &dir, runs);
+            let (samples, ratios) = measure(&exe, &["events", "tree", "lint"], threads, &dir, runs);
+            let (events, tree, lint) = (&samples[0], &samples[1], &samples[2]);
             let budget_mb = 2.0 * mb + 30.0;
             println!(
                 "{:>7} {:>6.1} {:>3} | {:>9.0} {:>9.0} {:>9.0} | {:>5.2} {:>5.2} | {:>9.0} {:>7.1} | {:>8.1} {:>8.1}",
@@ -251,8 +285,8 @@ fn main() {
                 events.wall_ms,
                 tree.wall_ms,
                 lint.wall_ms,
-                lint.wall_ms / events.wall_ms,
-                lint.wall_ms / tree.wall_ms,
+                ratios[2][0],
+                ratios[2][1],
                 made.documents as f64 / (lint.wall_ms / 1000.0),
                 mb / (lint.wall_ms / 1000.0),
                 // VmHWM counts KiB; the corpus size and the budget are in MB (10^6 bytes).
@@ -287,11 +321,10 @@ fn main() {
     let cross_dir = root.join("cross");
     let _ = std::fs::remove_dir_all(&cross_dir);
     let cross = generate::generate_cross(&cross_dir, 10_000).expect("cross corpus");
-    let c = measure(&exe, "lint", 2, &cross_dir, runs);
-    let t = measure(&exe, "tree", 2, &cross_dir, runs);
+    let (samples, ratios) = measure(&exe, &["lint", "tree"], 2, &cross_dir, runs);
     println!(
         "\ncross-object: 10,000 Services × 10,000 Deployments in one namespace ({} documents): lint {:.0} ms, tree-parse {:.0} ms ({:.2}×), 2 threads",
-        cross.documents, c.wall_ms, t.wall_ms, c.wall_ms / t.wall_ms
+        cross.documents, samples[0].wall_ms, samples[1].wall_ms, ratios[0][1]
     );
     let _ = std::fs::remove_dir_all(&cross_dir);
 
