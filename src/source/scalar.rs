@@ -70,31 +70,36 @@ pub fn resolve(text: &str, style: ScalarStyle, tag: ScalarTag) -> Resolved<'_> {
     }
 }
 
-/// True when a plain scalar starting like `text` can only resolve to the string itself: it does
-/// not start like a number, a boolean, a null or an infinity. A cheap test that spares the hot
-/// key lookups a full [`resolve_plain`].
+/// True when the plain scalar `text` can only resolve to the string itself: it does not start
+/// like a number, a boolean, a null or an infinity, or it starts with a letter and is longer
+/// than every null or boolean word (`namespace`, `targetPort`: no number starts with a letter).
+/// A cheap test that spares the hot key lookups a full [`resolve_plain`].
 pub fn plain_is_string(text: &str) -> bool {
     text.as_bytes().first().is_some_and(|b| {
-        !matches!(
-            b,
-            b'0'..=b'9'
-                | b'-'
-                | b'+'
-                | b'.'
-                | b'~'
-                | b'n'
-                | b'N'
-                | b'y'
-                | b'Y'
-                | b't'
-                | b'T'
-                | b'o'
-                | b'O'
-                | b'f'
-                | b'F'
-        )
+        (text.len() > LONGEST_WORD && b.is_ascii_alphabetic())
+            || !matches!(
+                b,
+                b'0'..=b'9'
+                    | b'-'
+                    | b'+'
+                    | b'.'
+                    | b'~'
+                    | b'n'
+                    | b'N'
+                    | b'y'
+                    | b'Y'
+                    | b't'
+                    | b'T'
+                    | b'o'
+                    | b'O'
+                    | b'f'
+                    | b'F'
+            )
     })
 }
+
+/// The longest word go-yaml resolves to null or a boolean (`false`, `FALSE`).
+const LONGEST_WORD: usize = 5;
 
 /// go-yaml v2's resolution of a plain (unquoted, untagged) scalar.
 pub fn resolve_plain(text: &str) -> Resolved<'_> {
@@ -232,16 +237,56 @@ mod tests {
     #[test]
     fn a_plain_string_by_its_first_byte_is_one_by_full_resolution() {
         for t in [
-            "app", "kind", "spec", "Name", "_x", "a1", "é", "!", "@", "y", "n", "yes", "on",
-            "true", "null", "~", "1", "-1", ".5", "+1", ".inf", "0x1F", "", "no", "Off", "False",
-            "tier", "owner", "fix", "YAML", "zone",
+            "app",
+            "kind",
+            "spec",
+            "Name",
+            "_x",
+            "a1",
+            "é",
+            "!",
+            "@",
+            "y",
+            "n",
+            "yes",
+            "on",
+            "true",
+            "null",
+            "~",
+            "1",
+            "-1",
+            ".5",
+            "+1",
+            ".inf",
+            "0x1F",
+            "",
+            "no",
+            "Off",
+            "False",
+            "tier",
+            "owner",
+            "fix",
+            "YAML",
+            "zone",
+            "namespace",
+            "nodeSelector",
+            "offset",
+            "FALSEY",
+            "nulls",
+            "yes_no",
+            "onward",
+            "true1",
+            "Nope",
+            "off-by-one",
         ] {
             if plain_is_string(t) {
                 assert_eq!(plain(t), Resolved::Str(t), "{t}");
             }
         }
         assert!(plain_is_string("apiVersion"));
+        assert!(plain_is_string("namespace"));
         assert!(!plain_is_string("true"));
+        assert!(!plain_is_string("FALSE"));
         assert!(!plain_is_string(""));
     }
 

@@ -42,11 +42,6 @@ pub fn fed<'a>(s: &Scalar<'a>) -> Option<Fed<'a>> {
 /// so that the common one inlines.
 fn plain(text: &str) -> Option<Fed<'_>> {
     let first = text.as_bytes().first();
-    if text.len() > LONGEST_WORD && first.is_some_and(u8::is_ascii_alphabetic) {
-        // `namespace`, `targetPort`: longer than every null or boolean word, and no number
-        // starts with a letter.
-        return Some(Fed::Str(text));
-    }
     if let Some(n) = decimal(text) {
         return Some(Fed::U64(n));
     }
@@ -73,9 +68,6 @@ fn plain(text: &str) -> Option<Fed<'_>> {
         Resolved::Str(_) => Fed::Str(text),
     })
 }
-
-/// The longest word go-yaml resolves to null or a boolean (`false`, `FALSE`).
-const LONGEST_WORD: usize = 5;
 
 /// True for the bytes a number go-yaml resolves can be written with (digits of every base,
 /// base prefixes, sign, point, exponent, `_`).
