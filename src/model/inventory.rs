@@ -10,7 +10,9 @@ use rayon::prelude::*;
 use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed};
 use super::selector::{Labels, Selector};
-use super::workload::{is_replicated, pod_template, runtime_label_kinds, written_replicas};
+use super::workload::{
+    is_replicated, pod_template, runtime_label_kinds, template_labels, written_replicas,
+};
 use crate::source::SourceFile;
 
 /// The range of Pods a workload can run at once.
@@ -154,12 +156,6 @@ fn first_definitions(by_name: &KeyIndex, objects: &[Object]) -> Vec<ObjectId> {
         }
     }
     first
-}
-
-/// The labels of an object's pod template (a Pod's own), empty when it has none.
-fn template_labels(obj: &Object) -> &Labels {
-    static EMPTY: std::sync::LazyLock<Labels> = std::sync::LazyLock::new(Labels::new);
-    pod_template(obj).and_then(|t| t.labels).unwrap_or(&EMPTY)
 }
 
 /// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and

@@ -67,6 +67,12 @@ pub fn pod_template(obj: &Object) -> Option<PodTemplate<'_>> {
     })
 }
 
+/// The labels of a workload's pod template (a Pod's own), empty when it writes none.
+pub fn template_labels(obj: &Object) -> &Labels {
+    static EMPTY: std::sync::LazyLock<Labels> = std::sync::LazyLock::new(Labels::new);
+    pod_template(obj).and_then(|t| t.labels).unwrap_or(&EMPTY)
+}
+
 /// A controller's Pod selector and the field path it is written at.
 #[derive(Debug, Clone)]
 pub struct ControllerSelector<'a> {
@@ -377,8 +383,7 @@ pub fn governing_services<'a>(
 pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector<'_>, &'static str)> {
     let cs = controller_selector(obj)?;
     let selector = cs.selector.ok()?;
-    let empty = Labels::new();
-    let labels = pod_template(obj).and_then(|t| t.labels).unwrap_or(&empty);
+    let labels = template_labels(obj);
     match selector {
         Selector::Nothing => None,
         Selector::Everything if !matches!(obj.typed, Typed::Job(_)) => None,

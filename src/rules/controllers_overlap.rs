@@ -1,10 +1,10 @@
 //! `controllers-overlap`: two controllers whose selectors claim each other's Pods.
 
-use std::borrow::Cow;
-
 use super::{Check, Pattern, Rule};
-use crate::model::selector::{Labels, Selector};
-use crate::model::workload::{accepted_controller_selector, is_replicated, pod_template};
+use crate::model::selector::Selector;
+use crate::model::workload::{
+    accepted_controller_selector, is_replicated, pod_template, template_labels,
+};
 use crate::model::{Inventory, Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
@@ -20,13 +20,6 @@ pub const RULE: Rule = Rule {
 
 /// How many other controllers one finding names in its message.
 const NAMED: usize = 3;
-
-fn template_labels(obj: &Object) -> Cow<'_, Labels> {
-    match pod_template(obj).and_then(|t| t.labels) {
-        Some(labels) => Cow::Borrowed(labels),
-        None => Cow::Owned(Labels::new()),
-    }
-}
 
 fn same_identity(a: &Object, b: &Object) -> bool {
     a.kind == b.kind && a.group() == b.group() && a.name.is_some() && a.name == b.name
@@ -53,7 +46,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             continue;
         };
         // Each pair once: when both selectors match, the earlier object reports it.
-        if other.id < obj.id && other_selector.matches(&own) {
+        if other.id < obj.id && other_selector.matches(own) {
             continue;
         }
         others.push(other);

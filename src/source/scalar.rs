@@ -235,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn a_plain_string_by_its_first_byte_is_one_by_full_resolution() {
+    fn a_plain_string_by_the_cheap_test_is_one_by_full_resolution() {
         for t in [
             "app",
             "kind",
