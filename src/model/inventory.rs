@@ -57,56 +57,25 @@ struct KeyIndex {
     ids: Vec<ObjectId>,
 }
 
-/// The `(key, id)` pairs of each index, in object order.
-#[derive(Default)]
-struct IndexPairs {
-    by_kind: Vec<(u64, ObjectId)>,
-    by_name: Vec<(u64, ObjectId)>,
-    templates: Vec<(u64, ObjectId)>,
-    labels: Vec<(u64, ObjectId)>,
-    hpas: Vec<(u64, ObjectId)>,
-}
-
-impl IndexPairs {
-    /// The pairs of every index for the objects of `chunk`: each object is read once for all
-    /// of them (five passes, one an index, had each gone over every object again).
-    fn of(k: &RandomState, chunk: &[Object]) -> IndexPairs {
-        let mut out = IndexPairs {
-            by_kind: Vec::with_capacity(chunk.len()),
-            by_name: Vec::with_capacity(chunk.len()),
-            ..IndexPairs::default()
-        };
-        for obj in chunk {
-            let ns = obj.namespace.as_deref().unwrap_or_default();
-            out.by_kind.push((key(k, &[ns, &obj.kind]), obj.id));
-            if let Some(name) = &obj.name {
-                out.by_name.push((key(k, &[ns, &obj.kind, name]), obj.id));
-            }
-            if let Some(t) = pod_template(obj) {
-                out.templates.push((key(k, &[ns]), obj.id));
-                for (l, v) in t.labels.into_iter().flatten() {
-                    out.labels.push((key(k, &[ns, l, v]), obj.id));
-                }
-            }
-            if let Some((kind, name)) = hpa_target(obj) {
-                out.hpas.push((key(k, &[ns, kind, name]), obj.id));
-            }
-        }
-        out
-    }
-
-    /// Appends `other`'s pairs after these.
-    fn append(mut self, mut other: IndexPairs) -> IndexPairs {
-        self.by_kind.append(&mut other.by_kind);
-        self.by_name.append(&mut other.by_name);
-        self.templates.append(&mut other.templates);
-        self.labels.append(&mut other.labels);
-        self.hpas.append(&mut other.hpas);
-        self
-    }
-}
-
 impl KeyIndex {
+    /// The index of the `(key, id)` pairs `each` gives for every object, made in parallel.
+    fn build(
+        objects: &[Object],
+        each: impl Fn(&Object, &mut Vec<(u64, ObjectId)>) + Sync,
+    ) -> KeyIndex {
+        let pairs: Vec<(u64, ObjectId)> = objects
+            .par_chunks(4096)
+            .flat_map_iter(|chunk| {
+                let mut out = Vec::new();
+                for obj in chunk {
+                    each(obj, &mut out);
+                }
+                out
+            })
+            .collect();
+        KeyIndex::new(pairs)
+    }
+
     /// Sorts `(key, id)` pairs into an index; ids under one key stay in ascending order.
     fn new(mut pairs: Vec<(u64, ObjectId)>) -> KeyIndex {
         pairs.par_sort_unstable();
@@ -252,33 +221,38 @@ impl Inventory {
             obj.id = crate::source::file::to_u32(i);
         }
         let k = &inv.keys;
-        // Keyed and sorted on the pool: built one object at a time, the indexes were a serial
-        // step between the parallel decode and the parallel rules.
-        let pairs = objects
-            .par_chunks(4096)
-            .map(|chunk| IndexPairs::of(k, chunk))
-            .reduce(IndexPairs::default, IndexPairs::append);
-        let ((by_kind, by_name), ((templates, label_index), hpas)) = rayon::join(
-            || {
-                rayon::join(
-                    || KeyIndex::new(pairs.by_kind),
-                    || KeyIndex::new(pairs.by_name),
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || KeyIndex::new(pairs.templates),
-                            || KeyIndex::new(pairs.labels),
-                        )
-                    },
-                    || KeyIndex::new(pairs.hpas),
-                )
-            },
-        );
-        (inv.by_kind, inv.by_name) = (by_kind, by_name);
-        (inv.templates, inv.label_index, inv.hpas) = (templates, label_index, hpas);
+        // Each index is keyed and sorted on the pool: built one object at a time, they were a
+        // serial step between the parallel decode and the parallel rules.
+        inv.by_kind = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            out.push((key(k, &[ns, &obj.kind]), obj.id));
+        });
+        inv.by_name = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if let Some(name) = &obj.name {
+                out.push((key(k, &[ns, &obj.kind, name]), obj.id));
+            }
+        });
+        inv.templates = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if pod_template(obj).is_some() {
+                out.push((key(k, &[ns]), obj.id));
+            }
+        });
+        inv.label_index = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if let Some(t) = pod_template(obj) {
+                for (l, v) in t.labels.into_iter().flatten() {
+                    out.push((key(k, &[ns, l, v]), obj.id));
+                }
+            }
+        });
+        inv.hpas = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if let Some((kind, name)) = hpa_target(obj) {
+                out.push((key(k, &[ns, kind, name]), obj.id));
+            }
+        });
         inv.first = first_definitions(&inv.by_name, &objects);
         inv.objects = objects;
         inv
