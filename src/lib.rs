@@ -379,7 +379,7 @@ fn lint_loaded(
     run_rules_into(&inventory, &findings, 1);
     let applied = report::suppress::apply(
         &inventory,
-        vec![findings.into_ordered()],
+        findings.into_ordered(),
         &options.policy,
         checked,
         &blocks,
@@ -387,11 +387,7 @@ fn lint_loaded(
     );
     // The objects are done with; the caller frees them, or not (a process about to exit).
     let (files, mut objects) = inventory.into_parts();
-    let mut parts = applied.diagnostics.into_iter();
-    let mut diagnostics = parts.next().unwrap_or_default();
-    for mut part in parts {
-        diagnostics.append(&mut part);
-    }
+    let diagnostics = applied.diagnostics;
     // Made ready in parallel what the report reads (the rendering would read files one by one):
     // the texts it quotes, or only those whose columns need their characters.
     let shown: std::collections::HashSet<FileId> = diagnostics

@@ -132,6 +132,26 @@ fn rule_times(dir: &str) {
 struct Sample {
     wall_ms: f64,
     peak_kb: u64,
+    /// Each round's wall time, in round order.
+    rounds: Vec<f64>,
+}
+
+impl Sample {
+    /// The median over rounds of this mode's time over `other`'s in the same round.
+    fn ratio(&self, other: &Sample) -> f64 {
+        median(
+            self.rounds
+                .iter()
+                .zip(&other.rounds)
+                .map(|(a, b)| a / b)
+                .collect(),
+        )
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
 }
 
 /// One run of a mode in a fresh process: its wall time and peak memory.
@@ -152,16 +172,9 @@ fn run_child(exe: &Path, mode: &str, threads: usize, dir: &Path) -> (f64, u64) {
 }
 
 /// The modes measured in rounds, one run of each per round, so that a machine whose speed
-/// drifts (this 2-core VM's did by 30% within minutes) slows every mode of a round alike. Each
-/// mode's sample is its median; `ratios[i][j]` is the median over rounds of mode `i`'s time
-/// over mode `j`'s in the same round.
-fn measure(
-    exe: &Path,
-    modes: &[&str],
-    threads: usize,
-    dir: &Path,
-    runs: usize,
-) -> (Vec<Sample>, Vec<Vec<f64>>) {
+/// drifts (this 2-core VM's did by 30% within minutes) slows every mode of a round alike; a
+/// sample per mode, in the order of `modes`.
+fn measure(exe: &Path, modes: &[&str], threads: usize, dir: &Path, runs: usize) -> Vec<Sample> {
     let mut walls = vec![Vec::new(); modes.len()];
     let mut peaks = vec![0; modes.len()];
     for _ in 0..runs {
@@ -171,26 +184,15 @@ fn measure(
             peaks[i] = peaks[i].max(kb);
         }
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(|a, b| a.total_cmp(b));
-        v[v.len() / 2]
-    };
-    let ratios = (0..modes.len())
-        .map(|i| {
-            (0..modes.len())
-                .map(|j| median(walls[i].iter().zip(&walls[j]).map(|(a, b)| a / b).collect()))
-                .collect()
-        })
-        .collect();
-    let samples = walls
-        .iter()
+    walls
+        .into_iter()
         .zip(peaks)
-        .map(|(w, peak_kb)| Sample {
-            wall_ms: median(w.clone()),
+        .map(|(rounds, peak_kb)| Sample {
+            wall_ms: median(rounds.clone()),
             peak_kb,
+            rounds,
         })
-        .collect();
-    (samples, ratios)
+        .collect()
 }
 
 fn corpus(root: &Path, documents: usize) -> (PathBuf, generate::Generated) {
@@ -274,7 +276,7 @@ fn main() {
             made.documents, made.files
         );
         for threads in [1, 2] {
-            let (samples, ratios) = measure(&exe, &["events", "tree", "lint"], threads, &dir, runs);
+            let samples = measure(&exe, &["events", "tree", "lint"], threads, &dir, runs);
             let (events, tree, lint) = (&samples[0], &samples[1], &samples[2]);
             let budget_mb = 2.0 * mb + 30.0;
             println!(
@@ -285,8 +287,8 @@ fn main() {
                 events.wall_ms,
                 tree.wall_ms,
                 lint.wall_ms,
-                ratios[2][0],
-                ratios[2][1],
+                lint.ratio(events),
+                lint.ratio(tree),
                 made.documents as f64 / (lint.wall_ms / 1000.0),
                 mb / (lint.wall_ms / 1000.0),
                 // VmHWM counts KiB; the corpus size and the budget are in MB (10^6 bytes).
@@ -321,10 +323,13 @@ fn main() {
     let cross_dir = root.join("cross");
     let _ = std::fs::remove_dir_all(&cross_dir);
     let cross = generate::generate_cross(&cross_dir, 10_000).expect("cross corpus");
-    let (samples, ratios) = measure(&exe, &["lint", "tree"], 2, &cross_dir, runs);
+    let samples = measure(&exe, &["lint", "tree"], 2, &cross_dir, runs);
     println!(
         "\ncross-object: 10,000 Services × 10,000 Deployments in one namespace ({} documents): lint {:.0} ms, tree-parse {:.0} ms ({:.2}×), 2 threads",
-        cross.documents, samples[0].wall_ms, samples[1].wall_ms, ratios[0][1]
+        cross.documents,
+        samples[0].wall_ms,
+        samples[1].wall_ms,
+        samples[0].ratio(&samples[1])
     );
     let _ = std::fs::remove_dir_all(&cross_dir);
 

@@ -80,9 +80,8 @@ impl Policy {
 /// The outcome: counted diagnostics, silenced ones, and notes for stderr.
 #[derive(Debug, Default)]
 pub struct Applied {
-    /// In the parts they came in: joining them while the objects are held would hold every
-    /// finding twice at the run's peak.
-    pub diagnostics: Vec<Vec<Diagnostic>>,
+    /// The findings left, in the order they came in, then the feedback on unused suppressions.
+    pub diagnostics: Vec<Diagnostic>,
     pub suppressed: Vec<Diagnostic>,
     pub notes: Vec<String>,
 }
@@ -127,7 +126,7 @@ pub fn comments_of(file: &SourceFile) -> Comments {
 /// match the helm templates of a rendered stream; `comments` are the files' suppression comments.
 pub fn apply(
     inv: &Inventory,
-    diagnostics: Vec<Vec<Diagnostic>>,
+    mut diagnostics: Vec<Diagnostic>,
     policy: &Policy,
     checked: &[bool],
     blocks: &[Vec<Block>],
@@ -171,7 +170,6 @@ pub fn apply(
     let mut out = Applied::default();
     // Filtered in place: every finding is held at this point, and a second array of them
     // was the run's peak.
-    let mut diagnostics = diagnostics;
     let mut filter = |d: &mut Diagnostic| {
         if !is_checked(d.file) {
             return false;
@@ -256,18 +254,15 @@ pub fn apply(
             None => true,
         }
     };
-    for part in &mut diagnostics {
-        part.retain_mut(&mut filter);
-    }
+    diagnostics.retain_mut(&mut filter);
     out.diagnostics = diagnostics;
     written.sort_by_key(|&(i, _)| i);
-    out.diagnostics.push(
+    out.diagnostics.extend(
         written
             .into_iter()
             .map(|(_, w)| w)
             .filter(|w| !w.used)
-            .filter_map(|w| feedback(inv, &w, policy))
-            .collect(),
+            .filter_map(|w| feedback(inv, &w, policy)),
     );
     for (e, used) in policy.entries.iter().zip(entry_used) {
         if !used {

@@ -139,16 +139,20 @@ impl SourceFile {
     /// than bytes. Done for all shown files at once, in parallel, before the report sorts.
     pub fn prepare_for_report(&self, with_text: bool) {
         self.lines();
-        if with_text || !self.ascii {
+        if self.report_needs_text(with_text) {
             self.text();
         }
+    }
+
+    /// True when a report of this file needs its text: to quote it, or to count characters.
+    fn report_needs_text(&self, with_text: bool) -> bool {
+        with_text || !self.ascii
     }
 
     /// Bytes [`SourceFile::prepare_for_report`] reads back from disk for this file: its text,
     /// when the report needs it and it was released.
     pub fn read_back_len(&self, with_text: bool) -> usize {
-        let needed = with_text || !self.ascii;
-        if needed && self.reread.is_some() && self.text.get().is_none() {
+        if self.report_needs_text(with_text) && self.reread.is_some() && self.text.get().is_none() {
             self.len as usize
         } else {
             0
