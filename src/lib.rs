@@ -176,6 +176,14 @@ pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>
     load(id, input)
 }
 
+/// The objects of one input, read exactly as a run reads each file (read, parse, decode, copy
+/// the retained fields, note the suppression comments, index the lines, release the text),
+/// without the inventory, the rules or the report. The benchmark's `decode` and `keep` modes
+/// time a run's per-file work with it, apart from what follows.
+pub fn decode_input(id: FileId, input: &Input, options: &Options) -> Vec<Object> {
+    process_source(Source::Input(id, input), false, options).objects
+}
+
 /// An input of a run: already read (in-memory texts, inputs that failed before reading), or
 /// to be read by the worker that lints it.
 enum Source<'a> {

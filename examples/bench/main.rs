@@ -26,19 +26,23 @@ fn peak_kb() -> u64 {
 
 /// Discovers and reads every file under `dir` in parallel, applying `work` to each.
 fn per_file(dir: &str, work: impl Fn(&kplint::source::SourceFile) -> usize + Sync) -> usize {
-    let found =
-        kplint::source::discover::discover(&[dir.to_string()], &globset::GlobSet::empty(), None)
-            .expect("discover");
-    found
-        .inputs
+    inputs_of(dir)
         .par_iter()
         .map(|input| work(&kplint::load_input(0, input).0))
         .sum()
 }
 
-/// Child: one measurement, printed as `wall_ms peak_kb documents`. Modes: `events`, `tree`,
-/// `decode` (+ typed decoding, objects dropped at once) and the full `lint`; the middle ones show
-/// where the lint's time goes (`bench child decode 1 DIR`).
+/// The inputs under `dir`, as a run discovers them.
+fn inputs_of(dir: &str) -> Vec<kplint::source::discover::Input> {
+    kplint::source::discover::discover(&[dir.to_string()], &globset::GlobSet::empty(), None)
+        .expect("discover")
+        .inputs
+}
+
+/// Child: one measurement, printed as `wall_ms peak_kb count` (documents; objects for `decode`
+/// and `keep`). Modes: `events`, `tree`, `decode` (each file read, parsed and decoded as the lint
+/// does, its objects dropped at once), `keep` (the same, the objects held to the end) and the
+/// full `lint`; the middle ones show where the lint's time goes (`bench --stages`).
 fn child(mode: &str, threads: usize, dir: &str) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -59,19 +63,22 @@ fn child(mode: &str, threads: usize, dir: &str) {
         "tree" => per_file(dir, |file| {
             kplint::source::tree::parse(file).documents.len()
         }),
-        // Where the lint's time goes: the tree plus typed decoding.
-        "decode" => per_file(dir, |file| {
-            let parsed = kplint::source::tree::parse(file);
-            parsed
-                .documents
-                .into_iter()
-                .map(|d| {
-                    kplint::model::decode::decode_document(file.id, d, "default")
-                        .objects
-                        .len()
-                })
-                .sum()
-        }),
+        // Where the lint's time goes: each file's work as the lint does it, its objects
+        // dropped at once (`decode`) or held to the end as the lint holds them (`keep`).
+        "decode" => inputs_of(dir)
+            .par_iter()
+            .map(|input| kplint::decode_input(0, input, &kplint::Options::default()).len())
+            .sum(),
+        "keep" => {
+            let kept: Vec<Vec<kplint::model::Object>> = inputs_of(dir)
+                .par_iter()
+                .map(|input| kplint::decode_input(0, input, &kplint::Options::default()))
+                .collect();
+            let objects = kept.iter().map(Vec::len).sum();
+            // Left to the OS, as the binary leaves its objects.
+            std::mem::forget(kept);
+            objects
+        }
         _ => {
             let run = kplint::check(
                 &[dir.to_string()],
@@ -98,12 +105,9 @@ fn child(mode: &str, threads: usize, dir: &str) {
 /// Builds one inventory from `dir` on this thread and times every rule over it.
 fn rule_times(dir: &str) {
     use kplint::rules::Check;
-    let found =
-        kplint::source::discover::discover(&[dir.to_string()], &globset::GlobSet::empty(), None)
-            .expect("discover");
     let mut files = Vec::new();
     let mut objects = Vec::new();
-    for (i, input) in found.inputs.iter().enumerate() {
+    for (i, input) in inputs_of(dir).iter().enumerate() {
         let (file, _) = kplint::load_input(i as u32, input);
         for doc in kplint::source::tree::parse(&file).documents {
             objects.extend(kplint::model::decode::decode_document(file.id, doc, "default").objects);
@@ -225,6 +229,7 @@ fn main() {
     }
     let mut sizes = vec![1_000usize, 10_000, 100_000];
     let mut runs = 3;
+    let mut stages = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -239,7 +244,10 @@ fn main() {
                 runs = args[i + 1].parse().expect("runs");
                 i += 1;
             }
-            other => panic!("unknown argument {other}; use --sizes 1000,10000 --runs 3"),
+            "--stages" => stages = true,
+            other => {
+                panic!("unknown argument {other}; use --sizes 1000,10000 --runs 3 --stages")
+            }
         }
         i += 1;
     }
@@ -276,7 +284,12 @@ fn main() {
             made.documents, made.files
         );
         for threads in [1, 2] {
-            let samples = measure(&exe, &["events", "tree", "lint"], threads, &dir, runs);
+            let modes: &[&str] = if stages {
+                &["events", "tree", "lint", "decode", "keep"]
+            } else {
+                &["events", "tree", "lint"]
+            };
+            let samples = measure(&exe, modes, threads, &dir, runs);
             let (events, tree, lint) = (&samples[0], &samples[1], &samples[2]);
             let budget_mb = 2.0 * mb + 30.0;
             println!(
@@ -295,6 +308,20 @@ fn main() {
                 lint.peak_kb as f64 * 1024.0 / 1e6,
                 budget_mb
             );
+            if let [_, _, _, decode, keep] = samples.as_slice() {
+                // Cumulative: each stage does what the one before did, and more.
+                println!(
+                    "{:>17} | stages × events: tree {:.2}, decode {:.2} ({:.0} ms), keep {:.2} ({:.0} ms, peak {:.1} MB), lint {:.2}",
+                    "",
+                    tree.ratio(events),
+                    decode.ratio(events),
+                    decode.wall_ms,
+                    keep.ratio(events),
+                    keep.wall_ms,
+                    keep.peak_kb as f64 * 1024.0 / 1e6,
+                    lint.ratio(events)
+                );
+            }
             lint_at.push((n, threads, lint.wall_ms));
         }
         let _ = std::fs::remove_dir_all(&dir);
