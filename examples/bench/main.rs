@@ -175,14 +175,14 @@ fn run_child(exe: &Path, mode: &str, threads: usize, dir: &Path) -> (f64, u64) {
     (wall, kb)
 }
 
-/// The modes measured in rounds, one run of each per round, so that a machine whose speed
-/// drifts (this 2-core VM's did by 30% within minutes) slows every mode of a round alike; a
-/// sample per mode, in the order of `modes`.
-fn measure(exe: &Path, modes: &[&str], threads: usize, dir: &Path, runs: usize) -> Vec<Sample> {
-    let mut walls = vec![Vec::new(); modes.len()];
-    let mut peaks = vec![0; modes.len()];
-    for _ in 0..runs {
-        for (i, mode) in modes.iter().enumerate() {
+/// The runs measured in rounds, one run of each `(dir, mode)` per round, so that a machine whose
+/// speed drifts (this 2-core VM's did by 30% within minutes) slows every run of a round alike; a
+/// sample per run, in the order of `runs_of`.
+fn measure(exe: &Path, runs_of: &[(&Path, &str)], threads: usize, rounds: usize) -> Vec<Sample> {
+    let mut walls = vec![Vec::new(); runs_of.len()];
+    let mut peaks = vec![0; runs_of.len()];
+    for _ in 0..rounds {
+        for (i, (dir, mode)) in runs_of.iter().enumerate() {
             let (wall, kb) = run_child(exe, mode, threads, dir);
             walls[i].push(wall);
             peaks[i] = peaks[i].max(kb);
@@ -275,22 +275,37 @@ fn main() {
         "{:>7} {:>6} {:>3} | {:>9} {:>9} {:>9} | {:>5} {:>5} | {:>9} {:>7} | {:>8} {:>8}",
         "", "", "", "", "", "", "evts", "tree", "(lint)", "(lint)", "(lint)", "MB"
     );
-    let mut lint_at: Vec<(usize, usize, f64)> = Vec::new();
-    for &n in &sizes {
-        let (dir, made) = corpus(&root, n);
-        let mb = made.bytes as f64 / 1e6;
-        eprintln!(
-            "generated {} documents in {} files ({mb:.1} MB)",
-            made.documents, made.files
-        );
-        for threads in [1, 2] {
-            let modes: &[&str] = if stages {
-                &["events", "tree", "lint", "decode", "keep"]
-            } else {
-                &["events", "tree", "lint"]
-            };
-            let samples = measure(&exe, modes, threads, &dir, runs);
-            let (events, tree, lint) = (&samples[0], &samples[1], &samples[2]);
+    // Every size is generated first and measured in the same rounds: a growth figure compares
+    // runs of one round, not sizes measured minutes apart on a machine that drifts.
+    let corpora: Vec<(PathBuf, generate::Generated)> = sizes
+        .iter()
+        .map(|&n| {
+            let (dir, made) = corpus(&root, n);
+            eprintln!(
+                "generated {} documents in {} files ({:.1} MB)",
+                made.documents,
+                made.files,
+                made.bytes as f64 / 1e6
+            );
+            (dir, made)
+        })
+        .collect();
+    let modes: &[&str] = if stages {
+        &["events", "tree", "lint", "decode", "keep"]
+    } else {
+        &["events", "tree", "lint"]
+    };
+    let mut growth = Vec::new();
+    for threads in [1, 2] {
+        let runs_of: Vec<(&Path, &str)> = corpora
+            .iter()
+            .flat_map(|(dir, _)| modes.iter().map(move |&m| (dir.as_path(), m)))
+            .collect();
+        let samples = measure(&exe, &runs_of, threads, runs);
+        let per_size: Vec<&[Sample]> = samples.chunks(modes.len()).collect();
+        for ((_, made), size) in corpora.iter().zip(&per_size) {
+            let (events, tree, lint) = (&size[0], &size[1], &size[2]);
+            let mb = made.bytes as f64 / 1e6;
             let budget_mb = 2.0 * mb + 30.0;
             println!(
                 "{:>7} {:>6.1} {:>3} | {:>9.0} {:>9.0} {:>9.0} | {:>5.2} {:>5.2} | {:>9.0} {:>7.1} | {:>8.1} {:>8.1}",
@@ -308,7 +323,7 @@ fn main() {
                 lint.peak_kb as f64 * 1024.0 / 1e6,
                 budget_mb
             );
-            if let [_, _, _, decode, keep] = samples.as_slice() {
+            if let [_, _, _, decode, keep] = size {
                 // Cumulative: each stage does what the one before did, and more.
                 println!(
                     "{:>17} | stages × events: tree {:.2}, decode {:.2} ({:.0} ms), keep {:.2} ({:.0} ms, peak {:.1} MB), lint {:.2}",
@@ -322,35 +337,35 @@ fn main() {
                     lint.ratio(events)
                 );
             }
-            lint_at.push((n, threads, lint.wall_ms));
         }
-        let _ = std::fs::remove_dir_all(&dir);
+        for (pair, (small, large)) in sizes.windows(2).zip(per_size.iter().zip(&per_size[1..])) {
+            growth.push(format!(
+                "growth {}→{} docs at {threads} thread(s): {:.2}× time for {:.0}× work (the events alone: {:.2}×)",
+                pair[0],
+                pair[1],
+                large[2].ratio(&small[2]),
+                pair[1] as f64 / pair[0] as f64,
+                large[0].ratio(&small[0])
+            ));
+        }
+    }
+    for (dir, _) in &corpora {
+        let _ = std::fs::remove_dir_all(dir);
     }
     println!();
-    for threads in [1, 2] {
-        let at = |n: usize| {
-            lint_at
-                .iter()
-                .find(|(s, t, _)| *s == n && *t == threads)
-                .map(|x| x.2)
-        };
-        for pair in sizes.windows(2) {
-            if let (Some(a), Some(b)) = (at(pair[0]), at(pair[1])) {
-                println!(
-                    "growth {}→{} docs at {threads} thread(s): {:.2}× time for {:.0}× work",
-                    pair[0],
-                    pair[1],
-                    b / a,
-                    pair[1] as f64 / pair[0] as f64
-                );
-            }
-        }
+    for line in growth {
+        println!("{line}");
     }
 
     let cross_dir = root.join("cross");
     let _ = std::fs::remove_dir_all(&cross_dir);
     let cross = generate::generate_cross(&cross_dir, 10_000).expect("cross corpus");
-    let samples = measure(&exe, &["lint", "tree"], 2, &cross_dir, runs);
+    let samples = measure(
+        &exe,
+        &[(cross_dir.as_path(), "lint"), (cross_dir.as_path(), "tree")],
+        2,
+        runs,
+    );
     println!(
         "\ncross-object: 10,000 Services × 10,000 Deployments in one namespace ({} documents): lint {:.0} ms, tree-parse {:.0} ms ({:.2}×), 2 threads",
         cross.documents,
