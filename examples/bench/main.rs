@@ -394,11 +394,16 @@ fn main() {
             walls.push(start.elapsed().as_secs_f64() * 1000.0);
         }
         walls.sort_by(|a, b| a.total_cmp(b));
+        // The budget is 10 ms: say how many runs missed it, not only the worst, which on a
+        // shared VM is often one stall.
+        let over = walls.iter().filter(|&&w| w >= 10.0).count();
         println!(
-            "whole process, one small file ({}): median {:.1} ms, max {:.1} ms over 30 runs",
+            "whole process, one small file ({}): median {:.1} ms, 90th percentile {:.1} ms, max {:.1} ms; {over} of {} runs at 10 ms or more",
             bin.display(),
             walls[walls.len() / 2],
-            walls[walls.len() - 1]
+            walls[walls.len() * 9 / 10],
+            walls[walls.len() - 1],
+            walls.len()
         );
     } else {
         println!(
