@@ -39,6 +39,11 @@ fn inputs_of(dir: &str) -> Vec<kplint::source::discover::Input> {
         .inputs
 }
 
+/// One input's objects, read as a run reads each file.
+fn objects_of(input: &kplint::source::discover::Input) -> Vec<kplint::model::Object> {
+    kplint::decode_input(0, input, &kplint::Options::default())
+}
+
 /// Child: one measurement, printed as `wall_ms peak_kb count` (documents; objects for `decode`
 /// and `keep`). Modes: `events`, `tree`, `decode` (each file read, parsed and decoded as the lint
 /// does, its objects dropped at once), `keep` (the same, the objects held to the end) and the
@@ -67,13 +72,11 @@ fn child(mode: &str, threads: usize, dir: &str) {
         // dropped at once (`decode`) or held to the end as the lint holds them (`keep`).
         "decode" => inputs_of(dir)
             .par_iter()
-            .map(|input| kplint::decode_input(0, input, &kplint::Options::default()).len())
+            .map(|input| objects_of(input).len())
             .sum(),
         "keep" => {
-            let kept: Vec<Vec<kplint::model::Object>> = inputs_of(dir)
-                .par_iter()
-                .map(|input| kplint::decode_input(0, input, &kplint::Options::default()))
-                .collect();
+            let kept: Vec<Vec<kplint::model::Object>> =
+                inputs_of(dir).par_iter().map(objects_of).collect();
             let objects = kept.iter().map(Vec::len).sum();
             // Left to the OS, as the binary leaves its objects.
             std::mem::forget(kept);
