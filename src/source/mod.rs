@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod file;
+pub mod helm;
 pub mod kustomize;
 pub mod line_index;
 pub mod load;
