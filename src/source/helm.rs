@@ -32,18 +32,26 @@ const DEAD_PROXY: &str = "http://127.0.0.1:9";
 /// How to render one chart.
 #[derive(Debug, Clone, Default)]
 pub struct HelmOptions {
+    /// The release name; kplint passes the chart's name.
     pub release: String,
+    /// `--namespace`, passed only when set (helm then renders `default`).
     pub namespace: Option<String>,
+    /// `--values` files in order, relative to kplint's working folder.
     pub values: Vec<PathBuf>,
+    /// `--set` expressions in order.
     pub set: Vec<String>,
+    /// Keep test hooks (helm's `--skip-tests` otherwise).
     pub include_tests: bool,
 }
 
 /// Why a chart did not render: a message for a `render-failed` finding, and (where known) the file and 1-based line it names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderError {
+    /// helm's message (bounded), or kplint's when helm was not run or was stopped.
     pub message: String,
+    /// The chart file the message names, under the chart folder given to [`render`].
     pub file: Option<PathBuf>,
+    /// 1-based line in `file`.
     pub line: Option<u32>,
 }
 
@@ -402,11 +410,11 @@ fn provides(entry: &str, is_dir: bool, dep: &str) -> bool {
 /// Rewrites `# Source: <chart>/...` to `# Source: <display>/...`.
 fn rewrite_sources(text: &str, chart: &str, display_dir: &str) -> String {
     const SOURCE: &str = "# Source: ";
-    let from = format!("{SOURCE}{chart}/");
-    let to = format!("{SOURCE}{}/", display_dir.trim_end_matches('/'));
     if chart.is_empty() {
         return text.to_string();
     }
+    let from = format!("{SOURCE}{chart}/");
+    let to = format!("{SOURCE}{}/", display_dir.trim_end_matches('/'));
     let mut out = String::with_capacity(text.len() + text.len() / 64);
     for line in text.split_inclusive('\n') {
         match line.strip_prefix(&from) {
