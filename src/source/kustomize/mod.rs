@@ -3,6 +3,9 @@
 //! the fields to change), merged into a base by `kustomize build`; linted alone they would be
 //! reported for the selector and containers they leave out on purpose.
 
+pub mod build;
+pub mod origin;
+
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -13,7 +16,7 @@ use super::tree::parse;
 const MAX_ANCESTORS: usize = 4;
 
 /// The file names kustomize reads as a kustomization.
-const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub(crate) const NAMES: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Kustomization files found next to or above the inputs, read once per folder.
 #[derive(Debug, Default)]
@@ -87,7 +90,7 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Removes `.` and resolves `..` lexically (kustomize resolves patch paths the same way).
-fn normalise(p: &Path) -> PathBuf {
+pub(crate) fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {
