@@ -30,6 +30,16 @@ pub struct Config {
     /// Context paths, relative to the working directory when the config is below it.
     pub context: Vec<String>,
     pub ignore: Vec<IgnoreEntry>,
+    /// Apply units the repository declares: each a list of globs whose files form one unit.
+    pub units: Vec<Vec<String>>,
+    /// The binary that builds kustomizations (`kubectl` or `kustomize`).
+    pub kustomize: Option<String>,
+    /// The `helm` binary that renders charts.
+    pub helm: Option<String>,
+    /// Values files for every chart (relative to the working directory when below it).
+    pub helm_values: Vec<String>,
+    /// `--set` entries for every chart.
+    pub helm_set: Vec<String>,
 }
 
 /// Why the configuration can't be used (exit code 2).
@@ -281,7 +291,11 @@ const TOP_KEYS: &[&str] = &[
     "exclude",
     "context",
     "ignore",
+    "units",
+    "kustomize",
+    "helm",
 ];
+const HELM_KEYS: &[&str] = &["binary", "values", "set"];
 const IGNORE_KEYS: &[&str] = &["rules", "kind", "namespace", "name", "files", "reason"];
 
 /// Parses configuration text; `base` is the folder relative paths in it are relative to.
@@ -377,6 +391,51 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
             "context" => {
                 for (p, _) in r.strings(v, "a `context` path")? {
                     config.context.push(relative_to(base, &p));
+                }
+            }
+            "units" => {
+                if !r.tree.is_sequence(v) {
+                    return Err(r.error(
+                        v,
+                        "`units` must be a list; each entry a glob or a list of globs whose files form one apply unit",
+                        Some("e.g. `units: [[\"deploy/**\", \"svc/**\"], \"legacy/**\"]`".to_string()),
+                    ));
+                }
+                for &item in r.tree.items(v) {
+                    let globs = if r.tree.is_sequence(item) {
+                        r.strings(item, "a `units` glob")?
+                    } else {
+                        vec![(r.string(item, "a `units` glob")?, item)]
+                    };
+                    let mut entry = Vec::new();
+                    for (g, node) in globs {
+                        r.glob(&g, node)?;
+                        entry.push(g);
+                    }
+                    config.units.push(entry);
+                }
+            }
+            "kustomize" => config.kustomize = Some(r.string(v, "`kustomize` (a binary)")?),
+            "helm" => {
+                if r.tree.is_mapping(v) {
+                    for (key, _, hv) in r.entries(v, HELM_KEYS, "`helm`")? {
+                        match key.as_str() {
+                            "binary" => config.helm = Some(r.string(hv, "`helm.binary`")?),
+                            "values" => {
+                                for (p, _) in r.strings(hv, "a `helm.values` file")? {
+                                    config.helm_values.push(relative_to(base, &p));
+                                }
+                            }
+                            "set" => {
+                                for (p, _) in r.strings(hv, "a `helm.set` entry")? {
+                                    config.helm_set.push(p);
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                } else {
+                    config.helm = Some(r.string(v, "`helm` (a binary, or a mapping)")?);
                 }
             }
             "ignore" => {

@@ -25,7 +25,7 @@ pub mod spelling;
 
 use rayon::prelude::*;
 
-use model::{HeldObjects, Inventory, Object, Typed};
+use model::{HeldObjects, Inventory, Object, Typed, UnitId, CONTEXT_UNIT};
 use report::findings::Findings;
 use report::suppress::Policy;
 use report::{Diagnostic, FileCounts, Report, Summary};
@@ -55,6 +55,10 @@ pub struct Options {
     /// back in parallel before it is rendered. Other formats need only the line index each file
     /// keeps, and read back only files whose columns count characters other than bytes.
     pub quotes_source: bool,
+    /// The configuration's `units:`: each a set of globs whose files form one apply unit.
+    pub units: Vec<globset::GlobSet>,
+    /// The programs that build kustomizations and render charts.
+    pub tools: source::render::Tools,
 }
 
 impl Default for Options {
@@ -66,6 +70,8 @@ impl Default for Options {
             full_trees: false,
             typed_decode: false,
             quotes_source: false,
+            units: Vec::new(),
+            tools: source::render::Tools::default(),
         }
     }
 }
@@ -80,15 +86,23 @@ pub struct Run {
     pub objects: HeldObjects,
 }
 
-/// Discovers the inputs under `paths` and lints them.
+/// Discovers the inputs under `paths`, splits them into apply units, builds and renders the
+/// units that need it, and lints them.
 pub fn check(
     paths: &[String],
     exclude: &globset::GlobSet,
     stdin_name: Option<&str>,
     options: &Options,
 ) -> Result<Run, DiscoverError> {
-    let mut found = discover(paths, exclude, stdin_name)?;
-    let mut checked = vec![true; found.inputs.len()];
+    let found = discover(paths, exclude, stdin_name)?;
+    let plan = source::units::plan(
+        &found.inputs,
+        &found.kustomizations,
+        &found.charts,
+        &options.units,
+    );
+    let prepared = source::render::prepare(&plan, &options.tools);
+    let mut context_inputs = Vec::new();
     if !options.context.is_empty() {
         let context = discover(&options.context, exclude, None)?;
         // A file both checked and in context is checked: compare real paths, not spellings.
@@ -97,51 +111,96 @@ pub fn check(
             Input::Stdin { .. } => None,
         };
         let seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
-        // Context files go first: a pair rule that reports the later of two objects
-        // (duplicate-object) then reports the checked one.
-        let extra: Vec<Input> = context
+        context_inputs = context
             .inputs
             .into_iter()
             .filter(|input| key(input).is_some_and(|k| !seen.contains(&k)))
             .collect();
-        let mut flags = vec![false; extra.len()];
-        flags.append(&mut checked);
-        checked = flags;
-        found.inputs.splice(0..0, extra);
-        for note in context.notes {
-            if !found.notes.contains(&note) {
-                found.notes.push(note);
-            }
-        }
     }
-    // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
-    // rendered file kept on disk is itself the place to point at.
-    let streams: Vec<bool> = found
-        .inputs
+    let read_inputs: Vec<Input> = prepared
+        .reads
         .iter()
-        .map(|i| matches!(i, Input::Stdin { .. }))
+        .map(|p| source::render::file_input(p))
         .collect();
-    // Read by the workers that lint them: only the files in flight are in memory at once.
-    let mut sources: Vec<Source> = found
-        .inputs
+    // Context files go first: a pair rule that reports the later of two objects
+    // (duplicate-object) then reports the checked one. Files are read by the workers that
+    // lint them: only the files in flight are in memory at once.
+    let mut sources: Vec<(Source, SourceMeta)> = Vec::new();
+    for input in &context_inputs {
+        push(&mut sources, Source::Input(0, input), SourceMeta::context());
+    }
+    for (input, unit) in found.inputs.iter().zip(&plan.input_unit) {
+        let Some(unit) = *unit else { continue };
+        // Only a stream (`helm template … | kplint check -`) is attributed to its templates: a
+        // rendered file kept on disk is itself the place to point at.
+        let stream = matches!(input, Input::Stdin { .. });
+        push(
+            &mut sources,
+            Source::Input(0, input),
+            SourceMeta::lint(unit, stream),
+        );
+    }
+    for (input, unit) in &prepared.as_written {
+        push(
+            &mut sources,
+            Source::Input(0, input),
+            SourceMeta::lint(*unit, false),
+        );
+    }
+    let mut origins = Vec::new();
+    for stream in prepared.streams {
+        let id = source::file::to_u32(sources.len());
+        if let Some(o) = stream.origins {
+            origins.push((id, o));
+        }
+        let file = SourceFile::new(id, stream.name, &stream.text);
+        // Rendered charts keep helm's `# Source:` blocks; a kustomize build has none.
+        push(
+            &mut sources,
+            Source::Read(Box::new(file), None),
+            SourceMeta::lint(stream.unit, true),
+        );
+    }
+    let first_read = sources.len();
+    for input in &read_inputs {
+        push(
+            &mut sources,
+            Source::Input(0, input),
+            SourceMeta::read_only(),
+        );
+    }
+    let reads: Vec<(std::path::PathBuf, FileId)> = prepared
+        .reads
         .iter()
         .enumerate()
-        .map(|(i, input)| Source::Input(source::file::to_u32(i), input))
+        .map(|(i, p)| (p.clone(), source::file::to_u32(first_read + i)))
         .collect();
     for p in found.problems {
         let id = source::file::to_u32(sources.len());
-        sources.push(Source::Read(
-            Box::new(SourceFile::new(id, p.display, "")),
-            Some(LoadProblem {
-                span: Default::default(),
-                message: p.message,
-                unreadable: true,
-            }),
+        sources.push((
+            Source::Read(
+                Box::new(SourceFile::new(id, p.display, "")),
+                Some(LoadProblem {
+                    span: Default::default(),
+                    message: p.message,
+                    unreadable: true,
+                }),
+            ),
+            SourceMeta::lint(CONTEXT_UNIT, false),
         ));
-        checked.push(true);
     }
-    let (report, mut notes, objects) = lint_loaded(sources, &checked, &streams, options);
-    notes.splice(0..0, found.notes);
+    let stage = Stage {
+        units: &plan.units,
+        origins,
+        reads,
+        failures: prepared.failures,
+        unbuilt: prepared.unbuilt + plan.unused_components,
+    };
+    let (report, mut notes, objects) = lint_loaded(sources, stage, options);
+    let mut front = found.notes;
+    front.extend(plan.notes);
+    front.extend(prepared.notes);
+    notes.splice(0..0, front);
     Ok(Run {
         report,
         notes,
@@ -165,10 +224,13 @@ pub fn lint_sources(sources: Vec<(String, Vec<u8>)>, options: &Options) -> Repor
         .enumerate()
         .map(|(i, (name, bytes))| {
             let (file, problem) = decode_text(source::file::to_u32(i), name, bytes);
-            Source::Read(Box::new(file), problem)
+            (
+                Source::Read(Box::new(file), problem),
+                SourceMeta::lint(0, true),
+            )
         })
         .collect();
-    lint_loaded(sources, &[], &[], options).0
+    lint_loaded(sources, Stage::default(), options).0
 }
 
 /// Reads one input (for callers that discover themselves).
@@ -181,7 +243,18 @@ pub fn load_input(id: FileId, input: &Input) -> (SourceFile, Option<LoadProblem>
 /// without the inventory, the rules or the report. The benchmark's `decode` and `keep` modes
 /// time a run's per-file work with it, apart from what follows.
 pub fn decode_input(id: FileId, input: &Input, options: &Options) -> Vec<Object> {
-    process_source(Source::Input(id, input), false, options).objects
+    process_source(
+        Source::Input(id, input),
+        &SourceMeta::lint(0, false),
+        options,
+    )
+    .objects
+}
+
+/// Adds `source` to a run's sources, numbered by its place.
+fn push<'a>(sources: &mut Vec<(Source<'a>, SourceMeta)>, source: Source<'a>, meta: SourceMeta) {
+    let id = source::file::to_u32(sources.len());
+    sources.push((source.with_id(id), meta));
 }
 
 /// An input of a run: already read (in-memory texts, inputs that failed before reading), or
@@ -192,6 +265,76 @@ enum Source<'a> {
     /// Borrowed: the inputs were allocated by another thread, and a worker freeing them
     /// contends for that thread's malloc arena.
     Input(FileId, &'a Input),
+}
+
+impl Source<'_> {
+    /// The same source, numbered `id` (its place in the run).
+    fn with_id(self, id: FileId) -> Self {
+        match self {
+            Source::Read(mut file, problem) => {
+                file.id = id;
+                Source::Read(file, problem)
+            }
+            Source::Input(_, input) => Source::Input(id, input),
+        }
+    }
+}
+
+/// How a run treats one of its sources.
+#[derive(Debug, Clone, Copy)]
+struct SourceMeta {
+    /// False for a file read only as context: its objects join the inventory, its findings
+    /// are not reported.
+    checked: bool,
+    /// True for a stream whose helm `# Source:` comments attribute documents to templates.
+    stream: bool,
+    /// The apply unit of its objects.
+    unit: UnitId,
+    /// False for a file read only to place findings in (a kustomization's resources and
+    /// patches, linted through its built output): not parsed, its comments still read.
+    lint: bool,
+}
+
+impl SourceMeta {
+    fn lint(unit: UnitId, stream: bool) -> SourceMeta {
+        SourceMeta {
+            checked: true,
+            stream,
+            unit,
+            lint: true,
+        }
+    }
+
+    fn context() -> SourceMeta {
+        SourceMeta {
+            checked: false,
+            stream: false,
+            unit: CONTEXT_UNIT,
+            lint: true,
+        }
+    }
+
+    fn read_only() -> SourceMeta {
+        SourceMeta {
+            checked: true,
+            stream: false,
+            unit: CONTEXT_UNIT,
+            lint: false,
+        }
+    }
+}
+
+/// What the build stage adds to a run besides its sources.
+#[derive(Debug, Default)]
+struct Stage<'a> {
+    units: &'a [source::units::ApplyUnit],
+    /// Per built kustomization stream: each document's origin.
+    origins: Vec<(FileId, Vec<source::kustomize::origin::DocOrigin>)>,
+    /// The files findings on built objects may be placed in, by absolute path.
+    reads: Vec<(std::path::PathBuf, FileId)>,
+    failures: Vec<source::render::Failure>,
+    /// Units linted as written or not at all for want of a tool.
+    unbuilt: usize,
 }
 
 struct FileResult {
@@ -205,14 +348,26 @@ struct FileResult {
     not_objects: usize,
 }
 
-fn process_source(source: Source<'_>, stream: bool, options: &Options) -> FileResult {
+fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> FileResult {
     let (file, problem) = match source {
         Source::Read(file, problem) => (*file, problem),
         Source::Input(id, input) => load(id, input),
     };
-    let mut out = process_file(file, problem, options);
+    let mut out = if meta.lint {
+        process_file(file, problem, options)
+    } else {
+        FileResult {
+            file,
+            objects: Vec::new(),
+            diagnostics: Vec::new(),
+            comments: Default::default(),
+            blocks: Vec::new(),
+            documents: 0,
+            not_objects: 0,
+        }
+    };
     out.comments = report::suppress::comments_of(&out.file);
-    if stream {
+    if meta.stream {
         out.blocks = report::place::blocks_of(&out.file);
     }
     if !options.full_trees {
@@ -264,9 +419,16 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     // the documents were decoded after the whole file was parsed.
     let mut decoded_diagnostics = Vec::new();
     let file_id = out.file.id;
+    let file = &out.file;
+    // Two definitions of one identity are byte-identical when their documents' texts are
+    // (`duplicate-object`): each object keeps a digest of its document's text.
+    let digests = foldhash::fast::FixedState::with_seed(0);
     // Each document is decoded as soon as it is read, in the parser's reused buffers.
     let parsed = parse_with(&out.file, |doc| {
         out.documents += 1;
+        let digest =
+            std::hash::BuildHasher::hash_one(&digests, file.slice(doc.tree.span(doc.root)));
+        let before = out.objects.len();
         let into = (!options.full_trees).then_some(&mut pool);
         let decoded = model::decode::decode_document_in(
             file_id,
@@ -280,6 +442,9 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
             out.not_objects += 1;
         }
         out.objects = decoded.objects;
+        for obj in out.objects.iter_mut().skip(before) {
+            obj.digest = digest;
+        }
         decoded_diagnostics.extend(decoded.diagnostics);
         decoded.spare
     });
@@ -327,24 +492,25 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     out
 }
 
-/// Parses, decodes, indexes and checks already-read files; `checked[i]` is false for a file read
-/// only as context, `streams[i]` false for a file on disk (missing entries: checked, and a
-/// stream, as in-memory texts are). Returns the report, the notes for stderr and the objects.
+/// Parses, decodes, indexes and checks already-read files, each with how the run treats it;
+/// `stage` is what the build stage adds (units, origins of built documents, failures).
+/// Returns the report, the notes for stderr and the objects.
 fn lint_loaded(
-    sources: Vec<Source<'_>>,
-    checked: &[bool],
-    streams: &[bool],
+    sources: Vec<(Source<'_>, SourceMeta)>,
+    stage: Stage<'_>,
     options: &Options,
 ) -> (Report, Vec<String>, HeldObjects) {
+    let metas: Vec<SourceMeta> = sources.iter().map(|(_, m)| *m).collect();
+    let checked: Vec<bool> = metas.iter().map(|m| m.checked).collect();
     let results: Vec<FileResult> = sources
         .into_par_iter()
-        .enumerate()
-        .map(|(i, source)| {
-            let stream = streams.get(i).copied().unwrap_or(true);
-            process_source(source, stream, options)
-        })
+        .map(|(source, meta)| process_source(source, &meta, options))
         .collect();
-    let mut summary = Summary::default();
+    let mut summary = Summary {
+        units: stage.units.len(),
+        unbuilt: stage.unbuilt,
+        ..Summary::default()
+    };
     let mut files = Vec::with_capacity(results.len());
     let mut counts = Vec::with_capacity(results.len());
     let mut blocks = Vec::with_capacity(results.len());
@@ -352,10 +518,16 @@ fn lint_loaded(
     // Sized once: a doubling Vec of every object would keep up to half of it spare.
     let mut objects = Vec::with_capacity(results.iter().map(|r| r.objects.len()).sum());
     let mut diagnostics = Vec::with_capacity(results.iter().map(|r| r.diagnostics.len()).sum());
-    for r in results {
-        // Context files feed the inventory but are not counted as checked.
-        let is_checked = checked.get(r.file.id as usize).copied().unwrap_or(true);
-        if is_checked {
+    let mut unit_objects = vec![0usize; stage.units.len()];
+    for mut r in results {
+        let meta = metas.get(r.file.id as usize).copied();
+        let unit = meta.map_or(0, |m| m.unit);
+        for obj in &mut r.objects {
+            obj.unit = unit;
+        }
+        // Context files feed the inventory but are not counted as checked; files read only to
+        // place findings in are not linted.
+        if meta.is_none_or(|m| m.checked && m.lint) {
             summary.files += 1;
             summary.documents += r.documents;
             summary.not_objects += r.not_objects;
@@ -365,6 +537,9 @@ fn lint_loaded(
                 .iter()
                 .filter(|o| matches!(o.typed, Typed::Unknown))
                 .count();
+            if let Some(n) = unit_objects.get_mut(unit as usize) {
+                *n += r.objects.len();
+            }
             counts.push(FileCounts {
                 documents: r.documents,
                 objects: r.objects.len(),
@@ -379,17 +554,28 @@ fn lint_loaded(
         objects.extend(r.objects);
         diagnostics.extend(r.diagnostics);
     }
+    diagnostics.extend(
+        stage
+            .failures
+            .iter()
+            .map(|f| render_failed(f, &stage.reads, &files)),
+    );
     let inventory = Inventory::new(files, objects, options.namespace.clone());
     // The findings of the decode first, as they were made; then the rules', each worker's part
     // moved into the one list as it is done.
     let findings = Findings::with_capacity(diagnostics.len() + inventory.objects.len());
     findings.add(0, diagnostics);
     run_rules_into(&inventory, &findings, 1);
+    let mut found = findings.into_ordered();
+    if !stage.origins.is_empty() {
+        found =
+            source::kustomize::place::to_written(&inventory, found, &stage.origins, &stage.reads);
+    }
     let applied = report::suppress::apply(
         &inventory,
-        findings.into_ordered(),
+        found,
         &options.policy,
-        checked,
+        &checked,
         &blocks,
         comments,
     );
@@ -419,7 +605,7 @@ fn lint_loaded(
         .par_iter()
         .filter(|f| shown.contains(&f.id))
         .for_each(|f| f.prepare_for_report(options.quotes_source));
-    let report = Report::new(
+    let mut report = Report::new(
         files,
         counts,
         blocks,
@@ -427,7 +613,56 @@ fn lint_loaded(
         applied.suppressed,
         summary,
     );
+    report.units = stage
+        .units
+        .iter()
+        .zip(unit_objects)
+        .map(|(u, objects)| report::UnitSummary {
+            root: u.root.clone(),
+            kind: u.kind.as_str(),
+            objects,
+        })
+        .collect();
+    report.file_units = metas.iter().map(|m| m.unit).collect();
     (report, applied.notes, objects)
+}
+
+/// The `render-failed` finding of a unit that did not build or render, at the line the tool
+/// named in the file it named (the first line when it named none).
+fn render_failed(
+    f: &source::render::Failure,
+    reads: &[(std::path::PathBuf, FileId)],
+    files: &[SourceFile],
+) -> Diagnostic {
+    let rule = &rules::render_failed::RULE;
+    let file = reads
+        .iter()
+        .find(|(p, _)| *p == f.file)
+        .and_then(|(_, id)| files.get(*id as usize));
+    let span = file
+        .map(|file| {
+            let line = f.line.unwrap_or(1).max(1);
+            let lines = file.lines();
+            let start = lines.start(line as usize - 1).unwrap_or(0);
+            // The text is released by now: the line ends before the next one starts.
+            let end = lines
+                .start(line as usize)
+                .map_or(start, |next| next.saturating_sub(1).max(start));
+            source::Span::new(start, end)
+        })
+        .unwrap_or_default();
+    let mut d = Diagnostic::new(
+        rule.id,
+        rule.severity,
+        model::Location {
+            file: file.map_or(0, |f| f.id),
+            span,
+        },
+        f.message.clone(),
+    )
+    .help("fix the kustomization or chart so that it builds, or exclude it with --exclude; kplint builds without plugins, helm charts or network, as an untrusted pull request must be built");
+    d.unit = Some(f.unit);
+    d
 }
 
 /// The run's objects stay held while the report reads back at most this share (a 32nd) of the

@@ -93,6 +93,19 @@ struct CheckArgs {
     /// Exit 0 instead of 2 when the inputs hold no Kubernetes object.
     #[arg(long)]
     allow_empty: bool,
+    /// The binary that builds kustomizations (`kubectl` or `kustomize`) [default: kustomize,
+    /// else kubectl, on PATH; or the config's].
+    #[arg(long, value_name = "BIN")]
+    kustomize: Option<String>,
+    /// The `helm` binary that renders charts [default: helm on PATH; or the config's].
+    #[arg(long, value_name = "BIN")]
+    helm: Option<String>,
+    /// A values file passed to every chart's `helm template` (repeatable).
+    #[arg(long = "values", value_name = "FILE")]
+    helm_values: Vec<String>,
+    /// A `--set key=value` passed to every chart's `helm template` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    helm_set: Vec<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -300,6 +313,35 @@ fn run_check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut units = Vec::new();
+    for entry in &config.units {
+        let mut set = GlobSetBuilder::new();
+        for g in entry {
+            match Glob::new(g) {
+                Ok(glob) => {
+                    set.add(glob);
+                }
+                Err(e) => {
+                    eprintln!("error: units: {g}: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+        match set.build() {
+            Ok(set) => units.push(set),
+            Err(e) => {
+                eprintln!("error: units: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let tools = match tools_of(&args, &config) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let options = kplint::Options {
         namespace: args
             .namespace
@@ -316,6 +358,8 @@ fn run_check(args: CheckArgs) -> ExitCode {
         full_trees: args.full_trees,
         typed_decode: args.typed_decode,
         quotes_source: matches!(args.format, Format::Human),
+        units,
+        tools,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {
@@ -404,4 +448,49 @@ fn run_check(args: CheckArgs) -> ExitCode {
     std::mem::forget(report);
     std::mem::forget(objects);
     code
+}
+
+/// The programs that build and render units: named ones must exist (exit 2 otherwise); the
+/// rest are looked up on PATH, and a missing one is said on stderr by the run.
+fn tools_of(
+    args: &CheckArgs,
+    config: &kplint::config::Config,
+) -> Result<kplint::source::render::Tools, String> {
+    use kplint::source::{helm, kustomize};
+    let kustomize_bin = args.kustomize.clone().or(config.kustomize.clone());
+    let kustomize = match &kustomize_bin {
+        Some(bin) => Some(
+            kustomize::build::find_builder(Some(std::path::Path::new(bin)))
+                .ok_or_else(|| format!("--kustomize {bin}: no such kubectl or kustomize binary"))?,
+        ),
+        None => kustomize::build::find_builder(None),
+    };
+    let helm_bin = args.helm.clone().or(config.helm.clone());
+    let helm = match &helm_bin {
+        Some(bin) => Some(
+            helm::find_binary(Some(std::path::Path::new(bin)))
+                .ok_or_else(|| format!("--helm {bin}: no such helm binary"))?,
+        ),
+        None => helm::find_binary(None),
+    };
+    let mut values: Vec<std::path::PathBuf> = config.helm_values.iter().map(Into::into).collect();
+    for v in &args.helm_values {
+        let p = std::path::PathBuf::from(v);
+        if !p.is_file() {
+            return Err(format!("--values {v}: no such file"));
+        }
+        values.push(p);
+    }
+    let mut set = config.helm_set.clone();
+    set.extend(args.helm_set.iter().cloned());
+    Ok(kplint::source::render::Tools {
+        kustomize,
+        helm,
+        helm_options: kplint::source::render::HelmSettings {
+            values,
+            set,
+            namespace: args.namespace.clone().or(config.namespace.clone()),
+            include_tests: false,
+        },
+    })
 }

@@ -128,7 +128,7 @@ fn exclude_globs_skip_files() {
 }
 
 #[test]
-fn helm_chart_templates_are_skipped_with_a_note() {
+fn a_chart_without_helm_is_named_on_stderr_and_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     write(
@@ -139,13 +139,28 @@ fn helm_chart_templates_are_skipped_with_a_note() {
     write(d, "chart/values.yaml", "replicaCount: 1\n");
     write(d, "chart/templates/pod.yaml", "{{ .Values.x }}\n");
     write(d, "plain/config.yaml", CONFIG);
-    let out = kplint().current_dir(d).args(["check"]).assert().code(0);
+    // No helm on PATH: the chart is not rendered, and the run says so and counts it.
+    let out = kplint()
+        .current_dir(d)
+        .env("PATH", "")
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(0);
     let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(
-        stderr.contains("skipped Helm chart templates in chart/templates"),
+        stderr.contains("no helm binary on PATH: chart chart is not rendered"),
         "{stderr}"
     );
-    assert!(stderr.contains("helm template"), "{stderr}");
+    assert!(stderr.contains("helm template chart"), "{stderr}");
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["summary"]["unbuilt"], 1, "{v}");
+    assert_eq!(v["units"][0]["kind"], "chart", "{v}");
+    // A helm that is named but missing is a usage error.
+    kplint()
+        .current_dir(d)
+        .args(["check", "--helm", "no-such-helm"])
+        .assert()
+        .code(2);
 }
 
 #[test]
@@ -483,6 +498,7 @@ fn output_writes_the_report_to_a_file_and_logs_stay_on_stderr() {
         let file = format!("report.{format}");
         let out = kplint()
             .current_dir(d)
+            .env("PATH", "")
             .args([
                 "check",
                 ".",
@@ -499,7 +515,7 @@ fn output_writes_the_report_to_a_file_and_logs_stay_on_stderr() {
             out.get_output().stdout.is_empty(),
             "{format}: stdout stays empty"
         );
-        assert!(stderr_of(&out).contains("note: skipped Helm chart templates"));
+        assert!(stderr_of(&out).contains("note: no helm binary on PATH"));
         let text = fs::read_to_string(d.join(&file)).expect("report written");
         assert!(text.contains("bare-pod"), "{format}: {text}");
         assert!(!text.contains("note:"), "{format}: no logs in the report");
@@ -681,8 +697,13 @@ fn context_objects_join_the_inventory_but_are_not_reported() {
     let d = dir.path();
     write(d, "base/cm.yaml", CONFIG);
     write(d, "base/pod.yaml", POD);
-    write(d, "changed/cm.yaml", CONFIG);
-    // Checking only the changed file: the duplicate in base/ is found through the context,
+    write(
+        d,
+        "changed/cm.yaml",
+        &format!("{CONFIG}data: {{mode: safe}}\n"),
+    );
+    // Checking only the changed file: the duplicate in base/ is found through the context
+    // (context objects belong to every unit),
     // and base/pod.yaml's bare Pod is not reported (it is not being checked).
     let out = kplint()
         .current_dir(d)
@@ -736,7 +757,7 @@ fn helm_template_stdin_names_the_template() {
 }
 
 #[test]
-fn kustomize_patches_are_skipped_with_a_note() {
+fn kustomizations_are_built_and_linted_as_written_without_kustomize() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     write(d, "base/deployment.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          livenessProbe: {exec: {command: [\"true\"]}}\n");
@@ -756,6 +777,7 @@ fn kustomize_patches_are_skipped_with_a_note() {
         "overlays/prod/replicas.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 5\n",
     );
+    // Built: the overlay is the one unit, its patch merged, the base linted through it.
     let out = kplint()
         .current_dir(d)
         .args(["check", "--format", "json"])
@@ -763,17 +785,31 @@ fn kustomize_patches_are_skipped_with_a_note() {
         .code(0);
     let v = json_of(&out.get_output().stdout);
     assert_eq!(v["diagnostics"], serde_json::json!([]), "{v}");
-    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
-    assert!(
-        stderr.contains(
-            "skipped 1 kustomize patch file(s) named in overlays/prod/kustomization.yaml"
-        ),
-        "{stderr}"
+    assert_eq!(
+        v["units"],
+        serde_json::json!([{"root": "overlays/prod", "kind": "kustomization", "objects": 1}])
     );
-    // Named on the command line (as a pre-commit hook does), the patch is skipped too.
-    kplint()
+    // Named on the command line (as a pre-commit hook does), the patch is read through the
+    // overlay that names it.
+    let out = kplint()
         .current_dir(d)
-        .args(["check", "--allow-empty", "overlays/prod/replicas.yaml"])
+        .args(["check", "--format", "json", "overlays/prod/replicas.yaml"])
         .assert()
         .code(0);
+    assert_eq!(json_of(&out.get_output().stdout)["summary"]["objects"], 1);
+    // Without a kustomize binary: the resources as written, patches left out, and said so.
+    let out = kplint()
+        .current_dir(d)
+        .env("PATH", "")
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(v["summary"]["unbuilt"], 1, "{v}");
+    assert_eq!(v["summary"]["objects"], 1, "{v}");
+    assert!(
+        stderr_of(&out).contains("no kustomize binary"),
+        "{}",
+        stderr_of(&out)
+    );
 }

@@ -66,8 +66,10 @@ fn expectations(name: &str, text: &str) -> Expectations {
 
 fn check_folder(dir: &Path) -> Result<Expectations, String> {
     let root = fixture_root();
+    // Files found through a kustomization are shown relative to the working folder.
     let relative = |path: &Path| {
         path.strip_prefix(&root)
+            .or_else(|_| path.strip_prefix("fixtures"))
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/")
@@ -75,7 +77,12 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
     let mut sources = Vec::new();
     let mut expected = Expectations::new();
     let mut unreadable = false;
+    // A folder holding a kustomization is an apply unit to build, as a user's run builds it.
+    let mut builds = false;
     for path in files_in(dir) {
+        builds |= path
+            .file_name()
+            .is_some_and(|n| n == "kustomization.yaml" || n == "Chart.yaml");
         let name = relative(&path);
         match std::fs::read(&path) {
             Ok(bytes) => {
@@ -87,16 +94,18 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
     }
     // A folder holding a file that can't be read is linted from disk, as a user's run would
     // read it: only the real reader meets the unreadable file.
-    let report = if unreadable {
+    let report = if unreadable || builds {
         let given = dir.to_string_lossy().to_string();
-        kplint::check(
-            &[given],
-            &globset::GlobSet::empty(),
-            None,
-            &Options::default(),
-        )
-        .expect("fixture folder discoverable")
-        .report
+        let mut options = Options::default();
+        options.tools.kustomize = kplint::source::kustomize::build::find_builder(None);
+        assert!(
+            !builds || options.tools.kustomize.is_some(),
+            "{}: kubectl or kustomize must be on PATH to build this fixture",
+            dir.display()
+        );
+        kplint::check(&[given], &globset::GlobSet::empty(), None, &options)
+            .expect("fixture folder discoverable")
+            .report
     } else {
         lint_sources(sources, &Options::default())
     };

@@ -267,6 +267,8 @@ impl Cx<'_> {
         let mut object = Object {
             id: 0,
             file: self.file,
+            unit: 0,
+            digest: 0,
             document: self.document,
             api_version,
             kind,

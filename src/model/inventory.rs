@@ -8,7 +8,7 @@ use foldhash::fast::RandomState;
 use rayon::prelude::*;
 
 use super::kinds::is_builtin_group;
-use super::object::{Object, ObjectId, Typed};
+use super::object::{Object, ObjectId, Typed, CONTEXT_UNIT};
 use super::selector::{Labels, Selector};
 use super::workload::{
     is_replicated, pod_template, runtime_label_kinds, template_labels, written_replicas,
@@ -132,8 +132,14 @@ impl KeyIndex {
 /// the objects of one such key together, in input order, so only keys held by several objects
 /// (a repeated definition, or a hash collision) are compared.
 fn first_definitions(by_name: &KeyIndex, objects: &[Object]) -> Vec<ObjectId> {
+    // Two definitions conflict only within one apply unit: alternative bundles of one
+    // application are never applied together.
     let same = |a: &Object, b: &Object| {
-        a.namespace == b.namespace && a.kind == b.kind && a.name == b.name && a.group() == b.group()
+        same_unit(a, b)
+            && a.namespace == b.namespace
+            && a.kind == b.kind
+            && a.name == b.name
+            && a.group() == b.group()
     };
     let mut first: Vec<ObjectId> = (0..objects.len())
         .map(crate::source::file::to_u32)
@@ -156,6 +162,11 @@ fn first_definitions(by_name: &KeyIndex, objects: &[Object]) -> Vec<ObjectId> {
         }
     }
     first
+}
+
+/// True when `a` and `b` are applied together: one apply unit, or either read as context.
+fn same_unit(a: &Object, b: &Object) -> bool {
+    a.unit == b.unit || a.unit == CONTEXT_UNIT || b.unit == CONTEXT_UNIT
 }
 
 /// The hash of a tuple of strings (each hashed with its length, so `("ab", "c")` and
@@ -256,6 +267,30 @@ impl Inventory {
         inv.first = first_definitions(&inv.by_name, &objects);
         inv.objects = objects;
         inv
+    }
+
+    /// True when `a` and `b` are applied together (one apply unit, or either is `--context`):
+    /// the test of every *conflict* (a duplicate, two controllers on the same Pods, a port
+    /// the selected Pods do not name), which exists only between objects applied together.
+    pub fn same_unit(&self, a: &Object, b: &Object) -> bool {
+        same_unit(a, b)
+    }
+
+    /// The targets of a *reference* from `from` (a Service's Pods, a PDB's workloads, an HPA's
+    /// target) among `found`: those of its own unit when there are any, else those of the rest
+    /// of the run (one application split over folders), the same file first, then input order.
+    pub fn resolve<'a>(
+        &self,
+        from: &Object,
+        found: impl IntoIterator<Item = &'a Object>,
+    ) -> Vec<&'a Object> {
+        let mut all: Vec<&'a Object> = found.into_iter().collect();
+        if all.iter().any(|o| same_unit(from, o)) {
+            all.retain(|o| same_unit(from, o));
+        }
+        // Stable: within each group the input order stays.
+        all.sort_by_key(|o| o.file != from.file);
+        all
     }
 
     /// The object with this id.
@@ -431,7 +466,7 @@ impl Inventory {
             max: written,
             autoscaled: false,
         };
-        for hpa in self.hpas_for(obj) {
+        for hpa in self.resolve(obj, self.hpas_for(obj)) {
             let (min, max) = match &hpa.typed {
                 Typed::HpaV1(h) => match &h.spec {
                     Some(s) => (s.min_replicas.unwrap_or(1), s.max_replicas),

@@ -15,5 +15,5 @@ pub mod workload;
 
 pub use inventory::{HeldObjects, Inventory};
 pub use location::{FieldPath, Location, Segment};
-pub use object::{Object, ObjectId, Shown, Typed};
+pub use object::{Object, ObjectId, Shown, Typed, UnitId, CONTEXT_UNIT};
 pub use selector::Selector;

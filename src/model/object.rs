@@ -12,6 +12,12 @@ use crate::source::{FileId, NodeId, Span, Tree};
 /// Index of an object in the inventory.
 pub type ObjectId = u32;
 
+/// Index of an apply unit in a run (`source::units`).
+pub type UnitId = u32;
+
+/// The unit of `--context` objects: read into the inventory and seen by every unit.
+pub const CONTEXT_UNIT: UnitId = UnitId::MAX;
+
 /// The typed view of an object of a kind kplint reads: the compact [`view`] of its decoded
 /// `k8s-openapi` struct, which holds only the fields rules read.
 #[derive(Debug, Clone)]
@@ -70,6 +76,12 @@ impl Typed {
 pub struct Object {
     pub id: ObjectId,
     pub file: FileId,
+    /// The apply unit the object belongs to ([`CONTEXT_UNIT`] for `--context` objects, which
+    /// every unit sees).
+    pub unit: UnitId,
+    /// A hash of the document's text as written: two definitions with the same digest (and
+    /// identity) are byte-identical, so applying the second replaces nothing.
+    pub digest: u64,
     /// 0-based index of the YAML document in its file.
     pub document: u32,
     // Identity strings are inline up to 23 bytes (no allocation: most kinds, versions,

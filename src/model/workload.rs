@@ -337,10 +337,13 @@ pub fn pvc_volumes<'a>(obj: &'a Object, t: &PodTemplate<'a>) -> Vec<ClaimVolume<
 /// defines it (an empty list when it sets none).
 pub fn claim_access_modes<'a>(
     inv: &'a super::Inventory,
+    from: &Object,
     ns: &str,
     name: &str,
 ) -> Option<(&'a Object, Vec<&'a str>)> {
-    inv.named(ns, "PersistentVolumeClaim", name)
+    // A reference: the claim of the workload's own unit first, else one elsewhere in the run.
+    inv.resolve(from, inv.named(ns, "PersistentVolumeClaim", name))
+        .into_iter()
         .find_map(|o| match &o.typed {
             Typed::PersistentVolumeClaim(pvc) => Some((
                 o,
@@ -370,10 +373,12 @@ pub fn governing_services<'a>(
         return None;
     }
     let ns = obj.namespace.as_deref()?;
-    let services = inv
-        .named(ns, "Service", name)
-        .filter(|o| o.group().is_empty())
-        .collect();
+    // A reference: the Service of the StatefulSet's own unit, else one elsewhere in the run.
+    let services = inv.resolve(
+        obj,
+        inv.named(ns, "Service", name)
+            .filter(|o| o.group().is_empty()),
+    );
     Some((name, services))
 }
 

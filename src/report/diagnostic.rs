@@ -62,6 +62,8 @@ pub struct Related {
     pub file: FileId,
     pub span: Span,
     pub message: String,
+    /// For a place mapped back from a built stream: where it is in that stream.
+    pub rendered: Option<(FileId, Span)>,
 }
 
 /// One finding.
@@ -81,6 +83,11 @@ pub struct Diagnostic {
     /// Set on a diagnostic that a suppression silenced (listed only with `--show-suppressed`).
     /// Boxed: rare, and every finding of a run is held at once.
     pub suppressed: Option<Box<Suppression>>,
+    /// The apply unit the finding belongs to (its object's), when known.
+    pub unit: Option<crate::model::UnitId>,
+    /// For a finding on a built object, placed where the user wrote the field: where it is
+    /// in the built stream (`file` and `span` are then the user's file).
+    pub rendered: Option<(FileId, Span)>,
 }
 
 /// The kinds of suppression kplint honours.
@@ -137,6 +144,8 @@ impl Diagnostic {
             object: None,
             related: Vec::new(),
             suppressed: None,
+            unit: None,
+            rendered: None,
         }
     }
 
@@ -164,6 +173,7 @@ impl Diagnostic {
     /// Records the object the finding is about.
     pub fn object(mut self, obj: &Object) -> Diagnostic {
         self.object = Some(ObjectRef::of(obj));
+        self.unit = (obj.unit != crate::model::CONTEXT_UNIT).then_some(obj.unit);
         self
     }
 
@@ -173,6 +183,7 @@ impl Diagnostic {
             file: at.file,
             span: at.span,
             message: message.into(),
+            rendered: None,
         });
         self
     }

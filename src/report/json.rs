@@ -7,15 +7,24 @@ use super::{Diagnostic, Place, Pos, Report};
 
 /// The report, with `diagnostics` left empty by [`write`], which renders them apart.
 #[derive(Serialize)]
-struct JsonReport<D> {
+struct JsonReport<'a, D> {
     version: u32,
     tool: Tool,
     summary: JsonSummary,
+    /// The apply units of the run (added in version 1; empty for texts linted in memory).
+    units: Vec<JsonUnit<'a>>,
     diagnostics: D,
 }
 
-impl<D> JsonReport<D> {
-    fn new(report: &Report, diagnostics: D) -> JsonReport<D> {
+#[derive(Serialize)]
+struct JsonUnit<'a> {
+    root: &'a str,
+    kind: &'a str,
+    objects: usize,
+}
+
+impl<'a, D> JsonReport<'a, D> {
+    fn new(report: &'a Report, diagnostics: D) -> JsonReport<'a, D> {
         let s = &report.summary;
         JsonReport {
             version: 1,
@@ -33,7 +42,18 @@ impl<D> JsonReport<D> {
                 warning: s.warning,
                 info: s.info,
                 suppressed: s.suppressed,
+                units: s.units,
+                unbuilt: s.unbuilt,
             },
+            units: report
+                .units
+                .iter()
+                .map(|u| JsonUnit {
+                    root: &u.root,
+                    kind: u.kind,
+                    objects: u.objects,
+                })
+                .collect(),
             diagnostics,
         }
     }
@@ -183,6 +203,8 @@ struct JsonSummary {
     warning: usize,
     info: usize,
     suppressed: usize,
+    units: usize,
+    unbuilt: usize,
 }
 
 #[derive(Serialize)]
@@ -196,6 +218,10 @@ struct JsonDiagnostic<'a> {
     path: Option<&'a str>,
     object: Option<JsonObject<'a>>,
     related: Vec<JsonRelated<'a>>,
+    /// The index in `units` of the apply unit the finding belongs to; absent when it has none
+    /// (texts linted in memory, `--context` objects).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<u32>,
     /// Present only for `helm template` output: where the finding is in the rendered stream.
     #[serde(skip_serializing_if = "Option::is_none")]
     rendered: Option<JsonRendered<'a>>,
@@ -270,6 +296,19 @@ fn rendered<'a>(p: &Place<'a>) -> Option<JsonRendered<'a>> {
     })
 }
 
+/// The position in a built stream of a place mapped back to the user's file.
+fn built(
+    report: &Report,
+    at: Option<(crate::source::FileId, crate::source::Span)>,
+) -> Option<JsonRendered<'_>> {
+    let (file, span) = at?;
+    let p = report.place(file, span);
+    Some(JsonRendered {
+        file: p.name,
+        range: range(p.start, p.end),
+    })
+}
+
 fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let place = report.place(d.file, d.span);
     JsonDiagnostic {
@@ -296,11 +335,15 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
                     file: rp.name,
                     range: range(rp.start, rp.end),
                     message: &r.message,
-                    rendered: rendered(&rp),
+                    rendered: built(report, r.rendered).or_else(|| rendered(&rp)),
                 }
             })
             .collect(),
-        rendered: rendered(&place),
+        unit: d
+            .unit
+            .or_else(|| report.file_units.get(d.file as usize).copied())
+            .filter(|&u| (u as usize) < report.units.len()),
+        rendered: built(report, d.rendered).or_else(|| rendered(&place)),
         suppressed: d.suppressed.as_ref().map(|s| JsonSuppressed {
             by: s.by.as_str(),
             reason: s.reason.as_deref(),

@@ -33,6 +33,22 @@ pub struct Summary {
     pub warning: usize,
     pub info: usize,
     pub suppressed: usize,
+    /// Apply units the run was split into.
+    pub units: usize,
+    /// Kustomizations and charts not built or rendered for want of their tool (linted as
+    /// written, or not at all), and kustomize components no kustomization uses.
+    pub unbuilt: usize,
+}
+
+/// One apply unit of a run, as the JSON report lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitSummary {
+    /// The folder (or stdin's name, or the declared entry) as shown.
+    pub root: String,
+    /// `kustomization`, `chart`, `folder`, `stdin` or `declared`.
+    pub kind: &'static str,
+    /// The objects linted in it.
+    pub objects: usize,
 }
 
 /// The threshold of `--fail-on`.
@@ -68,6 +84,10 @@ pub struct Report {
     pub summary: Summary,
     /// Renderers list the suppressed diagnostics too (`--show-suppressed`), marked as such.
     pub show_suppressed: bool,
+    /// The run's apply units (empty for texts linted in memory).
+    pub units: Vec<UnitSummary>,
+    /// Per file (parallel to `files`): the unit of what it holds.
+    pub file_units: Vec<crate::model::UnitId>,
 }
 
 impl Report {
@@ -89,6 +109,8 @@ impl Report {
             blocks,
             summary: Summary::default(),
             show_suppressed: false,
+            units: Vec::new(),
+            file_units: Vec::new(),
         };
         let diagnostics = report.sorted(diagnostics);
         let suppressed = report.sorted(suppressed);

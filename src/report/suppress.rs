@@ -51,6 +51,11 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// True when the configuration sets this rule's level.
+    pub fn configures(&self, rule: &str) -> bool {
+        self.levels.contains_key(rule)
+    }
+
     /// The severity a rule reports at, or `None` when it is turned off.
     pub fn level(&self, rule: &str) -> Option<Severity> {
         let r = rules::by_id(rule)?;
@@ -180,7 +185,11 @@ pub fn apply(
             let Some(severity) = policy.level(d.rule) else {
                 return false;
             };
-            d.severity = severity;
+            // A rule may report a finding below its default (an identical duplicate is an
+            // info); only a level the user configured overrides it.
+            if policy.configures(d.rule) || d.severity > severity {
+                d.severity = severity;
+            }
         }
         if rule.is_some_and(|r| r.is_engine()) {
             return true;

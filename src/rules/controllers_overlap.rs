@@ -39,7 +39,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let own = template_labels(obj);
     let mut others: Vec<&Object> = Vec::new();
     for other in inv.templates_matching(ns, &selector) {
-        if other.id == obj.id || same_identity(obj, other) || !inv.is_first_definition(other) {
+        if other.id == obj.id
+            || same_identity(obj, other)
+            || !inv.is_first_definition(other)
+            || !inv.same_unit(obj, other)
+        {
             continue;
         }
         let Some((other_selector, _)) = accepted_controller_selector(other) else {

@@ -1,21 +1,23 @@
-//! `duplicate-object`: two inputs define the same object; one silently replaces the other.
+//! `duplicate-object`: one apply unit defines the same object twice; the later replaces the
+//! earlier.
 
 use super::{Check, Pattern, Rule};
 use crate::model::{Inventory, Object};
 use crate::report::{Diagnostic, Severity};
 
-/// Two inputs define the same group, kind, namespace and name.
+/// Two definitions of the same group, kind, namespace and name in one apply unit.
 pub const RULE: Rule = Rule {
     id: "duplicate-object",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     pattern: Pattern::Api,
-    summary: "Two inputs define the same group, kind, namespace and name; the later apply overwrites the earlier.",
+    summary: "One apply unit defines the same group, kind, namespace and name twice: applying it, the later definition replaces the earlier.",
     doc: include_str!("../../rules/duplicate-object.md"),
     check: Check::Object(check),
 };
 
-/// Reported on each later definition, against the first one (in input order), which the
-/// inventory's name index finds: the rule keeps no table of its own.
+/// Reported on each later definition, against the first one of its unit (in input order),
+/// which the inventory's name index finds: the rule keeps no table of its own. Definitions in
+/// different units (alternative bundles, two overlays) are never compared.
 fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(earlier) = inv.first_definition(obj) else {
         return;
@@ -32,22 +34,33 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         .as_deref()
         .map(|n| format!(" in namespace \"{n}\""))
         .unwrap_or_default();
-    out.push(
-        RULE.at(
-            obj,
-            "metadata.name",
+    // Byte-identical copies lose nothing: the second apply writes what the first wrote.
+    let identical = earlier.digest == obj.digest;
+    let (message, help, severity) = if identical {
+        (
             format!(
-                "{}{ns} is defined twice (first in {where_first}); applying both keeps only the last one",
+                "{}{ns} is defined twice, byte for byte the same (first in {where_first}); the second copy changes nothing when applied",
                 obj.display()
             ),
+            "remove the redundant copy, so that a later edit to one of them is not silently undone by the other",
+            Severity::Info,
         )
-        .help(if earlier.file == obj.file {
-            "remove one of the two definitions, or give them different names or namespaces"
-        } else {
-            // Repositories often hold alternative bundles (install.yaml and
-            // ha/install.yaml, one per overlay) that are never applied together.
-            "remove one of the two definitions, or give them different names or namespaces; if the two files are alternatives never applied together (an HA and a plain bundle, two overlays), lint them in separate runs or --exclude one"
-        })
-        .related(earlier.locate("metadata.name"), format!("{} first defined here", earlier.display())),
-    );
+    } else {
+        (
+            format!(
+                "{}{ns} is defined twice in one apply unit (first in {where_first}); applying the unit, this definition replaces the first, and whatever only the first sets is lost",
+                obj.display()
+            ),
+            "keep one definition (merge what each sets), or give them different names or namespaces; if the two files are alternatives never applied together, put them in separate folders or declare separate `units:` in .kplint.yaml",
+            RULE.severity,
+        )
+    };
+    let d = Diagnostic {
+        severity,
+        ..RULE.at(obj, "metadata.name", message).help(help)
+    };
+    out.push(d.related(
+        earlier.locate("metadata.name"),
+        format!("{} first defined here", earlier.display()),
+    ));
 }

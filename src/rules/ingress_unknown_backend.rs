@@ -157,8 +157,7 @@ fn check_ingress(
     for b in backends(obj) {
         // A Service defined twice (alternative bundles): prefer the one in the Ingress's file,
         // and accept the port when any definition exposes it.
-        let mut candidates: Vec<&Object> = inv.named(ns, "Service", b.service).collect();
-        candidates.sort_by_key(|s| s.file != obj.file);
+        let candidates = inv.resolve(obj, inv.named(ns, "Service", b.service));
         let Some(&svc) = candidates.first() else {
             // Operators create Services from custom resources (ECK's `<name>-kb-http` for a
             // Kibana): such a Service exists in the cluster though no input defines it.

@@ -28,7 +28,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let ns = svc.namespace.as_deref().unwrap_or_default();
-        for w in inv.pods_selected_by(ns, selector) {
+        for w in inv.resolve(svc, inv.pods_selected_by(ns, selector)) {
             if is_long_running(w) {
                 routed.entry(w.id).or_default().push(svc);
             }

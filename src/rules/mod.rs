@@ -28,6 +28,7 @@ pub mod nodeport_service;
 pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
 pub mod removed_api_version;
+pub mod render_failed;
 pub mod replicaset_without_deployment;
 pub mod rwo_pvc_rolling_update;
 pub mod selector_adopts_bare_pod;
@@ -130,9 +131,13 @@ impl Rule {
         self.report(obj, obj.locate(path), message).path(path)
     }
 
-    /// True for the engine diagnostics, whose severity can't go below warning.
+    /// True for the engine diagnostics, whose severity can't go below warning: what kubectl
+    /// or the API server rejects, read from one object alone. A finding between objects
+    /// (`duplicate-object`) depends on which files are applied together, so it is a rule the
+    /// user can configure like any other.
     pub fn is_engine(&self) -> bool {
         matches!(self.pattern, Pattern::Api)
+            && !matches!(self.check, Check::Object(_) | Check::Inventory(_))
     }
 }
 
@@ -143,6 +148,7 @@ pub const ALL: &[&Rule] = &[
     &duplicate_key::RULE,
     &duplicate_object::RULE,
     &unreadable_file::RULE,
+    &render_failed::RULE,
     &unknown_field::RULE,
     &removed_api_version::RULE,
     &bare_pod::RULE,

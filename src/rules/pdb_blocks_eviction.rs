@@ -50,7 +50,7 @@ fn check(inv: &Inventory, pdb: &Object, out: &mut Vec<Diagnostic>) {
         return;
     }
     let mut workloads: Vec<(&Object, i32, i32)> = Vec::new();
-    for w in inv.templates_matching(ns, &sel) {
+    for w in inv.resolve(pdb, inv.templates_matching(ns, &sel)) {
         if !is_replicated(w) || !inv.is_first_definition(w) {
             continue;
         }

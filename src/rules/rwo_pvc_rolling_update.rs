@@ -53,7 +53,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Some(t) = pod_template(obj) else { return };
     for v in pvc_volumes(obj, &t) {
         let (i, claim) = (v.index, v.claim);
-        let Some((pvc, modes)) = claim_access_modes(inv, ns, claim) else {
+        let Some((pvc, modes)) = claim_access_modes(inv, obj, ns, claim) else {
             continue;
         };
         if modes

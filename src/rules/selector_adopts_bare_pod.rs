@@ -23,7 +23,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         return;
     };
     for pod in inv.templates_matching(ns, &selector) {
-        if !is_bare_pod(pod) || !inv.is_first_definition(pod) {
+        if !is_bare_pod(pod) || !inv.is_first_definition(pod) || !inv.same_unit(obj, pod) {
             continue;
         }
         let Some(effect) = effect(obj, pod) else {

@@ -59,7 +59,13 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         let mut missing: Vec<(&Object, Option<&str>, String)> = Vec::new();
         let selected: &Vec<&Object> = selected.get_or_insert_with(|| {
             service_pod_selector(obj)
-                .map(|sel| inv.pods_selected_by(ns, sel))
+                .map(|sel| {
+                    // A port name the Pods do not declare is a conflict: only Pods applied
+                    // with the Service are judged.
+                    let mut pods = inv.pods_selected_by(ns, sel);
+                    pods.retain(|w| inv.same_unit(obj, w));
+                    pods
+                })
                 .unwrap_or_default()
         });
         for &w in selected {

@@ -61,7 +61,7 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     };
     for v in volumes {
         let (i, claim, read_only) = (v.index, v.claim, v.read_only);
-        let pvc = claim_access_modes(inv, ns, claim);
+        let pvc = claim_access_modes(inv, obj, ns, claim);
         let modes = pvc.as_ref().map(|(_, m)| m.as_slice()).unwrap_or_default();
         if modes
             .iter()

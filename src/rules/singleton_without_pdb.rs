@@ -27,7 +27,11 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         // A PDB on labels added at run time (e.g. statefulset.kubernetes.io/pod-name) may
         // cover the Pods: counting it as covering keeps this rule quiet rather than wrong.
         let sel = sel.without_keys(is_runtime_pod_label);
-        covered.extend(inv.templates_matching(ns, &sel).map(|o| o.id));
+        covered.extend(
+            inv.resolve(pdb, inv.templates_matching(ns, &sel))
+                .iter()
+                .map(|o| o.id),
+        );
     }
     for obj in &inv.objects {
         if !is_replicated(obj) || covered.contains(&obj.id) {

@@ -20,9 +20,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     if !matches!(obj.typed, Typed::StatefulSet(_)) || !inv.is_first_definition(obj) {
         return;
     }
-    let Some((name, services)) = governing_services(inv, obj) else {
+    let Some((name, mut services)) = governing_services(inv, obj) else {
         return;
     };
+    // Headlessness is a conflict: only a Service applied with the StatefulSet is judged.
+    services.retain(|svc| inv.same_unit(obj, svc));
     let cluster_ip = |svc: &Object| match &svc.typed {
         Typed::Service(s) => Some(s.spec.as_ref().and_then(|s| s.cluster_ip.clone())),
         _ => None,

@@ -37,6 +37,10 @@ pub struct Discovery {
     /// Things worth telling on stderr (a skipped Helm `templates/`).
     pub notes: Vec<String>,
     pub problems: Vec<WalkProblem>,
+    /// Folders holding a kustomization file, met while walking or named.
+    pub kustomizations: Vec<PathBuf>,
+    /// Folders holding a `Chart.yaml`, met while walking or named.
+    pub charts: Vec<PathBuf>,
 }
 
 /// Why discovery could not start.
@@ -88,6 +92,8 @@ pub fn discover(
         })?;
         if meta.is_dir() {
             walk(&path, exclude, &mut out);
+            // A named folder that is itself a unit's root (the walk sees only its files).
+            note_unit_root(&path, &mut out);
         } else {
             // A file the user named is read whatever its extension.
             out.inputs.push(Input::File {
@@ -97,40 +103,24 @@ pub fn discover(
         }
     }
     out.inputs.dedup();
-    skip_kustomize_patches(&mut out);
+    out.kustomizations.sort();
+    out.kustomizations.dedup();
+    out.charts.sort();
+    out.charts.dedup();
     Ok(out)
 }
 
-/// Drops the files a kustomization names as patches, with one note per kustomization.
-fn skip_kustomize_patches(out: &mut Discovery) {
-    let mut kustomizations = super::kustomize::Kustomizations::default();
-    let mut skipped: Vec<(PathBuf, usize)> = Vec::new();
-    out.inputs.retain(|input| {
-        let Input::File { path, .. } = input else {
-            return true;
-        };
-        match kustomizations.patch_of(path) {
-            Some(kfile) => {
-                match skipped.iter_mut().find(|(k, _)| *k == kfile) {
-                    Some((_, n)) => *n += 1,
-                    None => skipped.push((kfile, 1)),
-                }
-                false
-            }
-            None => true,
-        }
-    });
-    let cwd = std::env::current_dir().unwrap_or_default();
-    for (kfile, n) in skipped {
-        let kfile = kfile
-            .strip_prefix(&cwd)
-            .map(Path::to_path_buf)
-            .unwrap_or(kfile);
-        let dir = kfile.parent().map(display_path).unwrap_or_default();
-        out.notes.push(format!(
-            "skipped {n} kustomize patch file(s) named in {} (partial objects: lint the result with `kustomize build {dir} | kplint check -`)",
-            display_path(&kfile)
-        ));
+/// The file names kustomize reads as a kustomization, in the order it tries them.
+pub const KUSTOMIZATION_NAMES: &[&str] =
+    &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Records `dir` as a kustomization or chart root when it holds one.
+fn note_unit_root(dir: &Path, out: &mut Discovery) {
+    if KUSTOMIZATION_NAMES.iter().any(|n| dir.join(n).is_file()) {
+        out.kustomizations.push(dir.to_path_buf());
+    }
+    if dir.join("Chart.yaml").is_file() {
+        out.charts.push(dir.to_path_buf());
     }
 }
 
@@ -166,18 +156,19 @@ fn walk(root: &Path, exclude: &GlobSet, out: &mut Discovery) {
         if is_dir {
             continue;
         }
+        let file_name = entry.file_name().to_str().unwrap_or_default();
+        if let Some(dir) = path.parent() {
+            if KUSTOMIZATION_NAMES.contains(&file_name) {
+                out.kustomizations.push(dir.to_path_buf());
+            } else if file_name == "Chart.yaml" {
+                out.charts.push(dir.to_path_buf());
+            }
+        }
         if !is_manifest_name(path) {
             continue;
         }
-        if let Some(chart) = helm_chart_of_template(path) {
-            let note = format!(
-                "skipped Helm chart templates in {}/templates (render them: helm template {} | kplint check -)",
-                display_path(&chart),
-                display_path(&chart)
-            );
-            if !out.notes.contains(&note) {
-                out.notes.push(note);
-            }
+        // Go templates, not YAML: the chart's unit renders them (`source::units`).
+        if helm_chart_of_template(path).is_some() {
             continue;
         }
         out.inputs.push(Input::File {

@@ -6,8 +6,10 @@ pub mod helm;
 pub mod kustomize;
 pub mod line_index;
 pub mod load;
+pub mod render;
 pub mod scalar;
 pub mod tree;
+pub mod units;
 
 pub use file::{FileId, SourceFile, Span};
 pub use tree::{Document, NodeId, NodeKind, ParsedFile, Tree};
