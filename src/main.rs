@@ -423,7 +423,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
             file.name
         );
     }
-    if report.summary.objects == 0 && !args.allow_empty {
+    // A unit that did not build holds objects nobody could read: its render-failed finding
+    // is the verdict (exit 1), not an empty run.
+    let unbuilt = report.diagnostics.iter().any(|d| d.rule == "render-failed");
+    if report.summary.objects == 0 && !unbuilt && !args.allow_empty {
         eprintln!(
             "error: no Kubernetes object found in {} file(s) ({} document(s) without `kind`); pass --allow-empty to accept this",
             report.summary.files, report.summary.not_objects
@@ -457,10 +460,19 @@ fn tools_of(
     config: &kplint::config::Config,
 ) -> Result<kplint::source::render::Tools, String> {
     use kplint::source::{helm, kustomize};
+    // A binary named by a path is run from the chart's or kustomization's folder: absolute.
+    let located = |bin: &str| {
+        let p = std::path::Path::new(bin);
+        if p.components().count() > 1 {
+            std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+        } else {
+            p.to_path_buf()
+        }
+    };
     let kustomize_bin = args.kustomize.clone().or(config.kustomize.clone());
     let kustomize = match &kustomize_bin {
         Some(bin) => Some(
-            kustomize::build::find_builder(Some(std::path::Path::new(bin)))
+            kustomize::build::find_builder(Some(&located(bin)))
                 .ok_or_else(|| format!("--kustomize {bin}: no such kubectl or kustomize binary"))?,
         ),
         None => kustomize::build::find_builder(None),
@@ -468,7 +480,7 @@ fn tools_of(
     let helm_bin = args.helm.clone().or(config.helm.clone());
     let helm = match &helm_bin {
         Some(bin) => Some(
-            helm::find_binary(Some(std::path::Path::new(bin)))
+            helm::find_binary(Some(&located(bin)))
                 .ok_or_else(|| format!("--helm {bin}: no such helm binary"))?,
         ),
         None => helm::find_binary(None),

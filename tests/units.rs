@@ -1,0 +1,217 @@
+//! Apply units on a fixture repository (`tests/repos/units`): alternative bundles and an
+//! application split over folders stay quiet, kustomizations are built with the real
+//! `kubectl kustomize` and their findings placed in the files the user edits, and a chart is
+//! rendered with the real Helm engine.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    support::helm::root().join("tests/repos/units")
+}
+
+fn kplint(dir: &Path, args: &[&str]) -> (Value, String, i32) {
+    let out = Command::cargo_bin("kplint")
+        .expect("binary built")
+        .current_dir(dir)
+        .args(["check", "--format", "json", "--no-config"])
+        .args(args)
+        .output()
+        .expect("kplint runs");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let code = out.status.code().unwrap_or(-1);
+    (json, String::from_utf8_lossy(&out.stderr).to_string(), code)
+}
+
+/// (rule, file, line) of every diagnostic.
+fn findings(v: &Value) -> Vec<(String, String, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap_or_default().to_string(),
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn kubectl_on_path() -> bool {
+    kplint::source::kustomize::build::find_builder(None).is_some()
+}
+
+#[test]
+fn alternative_bundles_and_an_application_split_over_folders_stay_quiet() {
+    let (v, err, code) = kplint(&repo(), &["bundles", "split"]);
+    assert_eq!(code, 0, "{v}\n{err}");
+    assert_eq!(findings(&v), [], "{v}");
+    // One unit per folder: the two bundles are never compared, and the split application's
+    // Service and PDB find the Deployment of the other folders.
+    let kinds: Vec<(&str, &str)> = v["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .map(|u| (u["root"].as_str().unwrap(), u["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("bundles/ha", "folder"),
+            ("bundles/plain", "folder"),
+            ("split/deploy", "folder"),
+            ("split/pdb", "folder"),
+            ("split/svc", "folder"),
+        ]
+    );
+}
+
+#[test]
+fn declared_units_apply_the_bundles_together() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    for bundle in ["plain", "ha"] {
+        let from = repo().join(format!("bundles/{bundle}/app.yaml"));
+        std::fs::create_dir_all(d.join(bundle)).unwrap();
+        std::fs::copy(from, d.join(format!("{bundle}/app.yaml"))).unwrap();
+    }
+    std::fs::write(
+        d.join(".kplint.yaml"),
+        "units:\n  - [\"ha/**\", \"plain/**\"]\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("kplint")
+        .unwrap()
+        .current_dir(d)
+        .args(["check", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Different definitions of one identity in one unit: the later replaces the earlier.
+    let dups: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-object")
+        .collect();
+    assert_eq!(dups.len(), 2, "{v}");
+    assert!(dups.iter().all(|d| d["severity"] == "warning"), "{v}");
+    let declared: Vec<&Value> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["kind"] == "declared")
+        .collect();
+    assert_eq!(declared.len(), 1, "{v}");
+    assert_eq!(declared[0]["objects"], 4);
+    // Identical copies in one folder replace nothing: an info.
+    std::fs::remove_file(d.join(".kplint.yaml")).unwrap();
+    let same = std::fs::read_to_string(d.join("plain/app.yaml")).unwrap();
+    std::fs::write(d.join("plain/copy.yaml"), same).unwrap();
+    let out = Command::cargo_bin("kplint")
+        .unwrap()
+        .current_dir(d)
+        .args(["check", "--format", "json", "plain"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let severities: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-object")
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["info", "info"], "{v}");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn findings_on_built_objects_are_placed_where_the_user_wrote_them() {
+    if !kubectl_on_path() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl or kustomize must be on PATH in CI"
+        );
+        eprintln!("skipped: no kubectl or kustomize on PATH");
+        return;
+    }
+    let (v, err, code) = kplint(&repo(), &["kustomize"]);
+    assert_eq!(code, 1, "{v}\n{err}");
+    let units: Vec<&str> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["root"].as_str().unwrap())
+        .collect();
+    // The overlays are the units; the base is linted through them.
+    assert_eq!(units, ["kustomize/overlays/a", "kustomize/overlays/b"]);
+    assert_eq!(
+        findings(&v),
+        [
+            // The base's defect, built into both overlays, is one finding at the base's line.
+            (
+                "workload-restart-policy".to_string(),
+                "kustomize/base/deployment.yaml".to_string(),
+                13
+            ),
+            // What a patch sets is reported in the patch file.
+            (
+                "singleton-without-pdb".to_string(),
+                "kustomize/overlays/b/single.yaml".to_string(),
+                6
+            ),
+        ],
+        "{v}"
+    );
+    let first = &v["diagnostics"][0];
+    assert_eq!(
+        first["rendered"]["file"],
+        "kustomize/overlays/a (kustomize build)"
+    );
+    assert!(
+        first["rendered"]["range"]["start"]["line"]
+            .as_u64()
+            .unwrap()
+            > 13
+    );
+    assert_eq!(first["unit"], 0);
+    // commonLabels writes the Service's selector and the Pods' labels alike: no
+    // service-selects-nothing. The comment in the base silences the liveness finding of
+    // both overlays.
+    assert!(v["summary"]["suppressed"].as_u64().unwrap() >= 1, "{v}");
+}
+
+#[test]
+fn a_chart_is_rendered_and_its_findings_name_the_templates() {
+    let Some(helm) = support::helm::helm() else {
+        return;
+    };
+    let root = support::helm::root();
+    let helm = helm.to_string_lossy().to_string();
+    let (v, err, _) = kplint(root, &["tests/repos/chart-basic", "--helm", &helm]);
+    assert_eq!(v["units"][0]["kind"], "chart", "{v}\n{err}");
+    assert!(v["units"][0]["objects"].as_u64().unwrap() >= 2, "{v}");
+    let files: Vec<String> = findings(&v).into_iter().map(|(_, f, _)| f).collect();
+    assert!(!files.is_empty(), "{v}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f.starts_with("tests/repos/chart-basic/templates/")),
+        "{files:?}"
+    );
+    // A chart whose dependency is not vendored is a located render-failed, not a skip.
+    let (v, _, code) = kplint(root, &["tests/repos/chart-missing-dep", "--helm", &helm]);
+    assert_eq!(code, 1);
+    assert_eq!(v["diagnostics"][0]["rule"], "render-failed", "{v}");
+    assert_eq!(
+        v["diagnostics"][0]["file"],
+        "tests/repos/chart-missing-dep/Chart.yaml"
+    );
+}
