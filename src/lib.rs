@@ -348,14 +348,9 @@ struct FileResult {
     not_objects: usize,
 }
 
-fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> FileResult {
-    let (file, problem) = match source {
-        Source::Read(file, problem) => (*file, problem),
-        Source::Input(id, input) => load(id, input),
-    };
-    let mut out = if meta.lint {
-        process_file(file, problem, options)
-    } else {
+impl FileResult {
+    /// A file with nothing read from it yet.
+    fn empty(file: SourceFile) -> FileResult {
         FileResult {
             file,
             objects: Vec::new(),
@@ -365,6 +360,18 @@ fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> F
             documents: 0,
             not_objects: 0,
         }
+    }
+}
+
+fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> FileResult {
+    let (file, problem) = match source {
+        Source::Read(file, problem) => (*file, problem),
+        Source::Input(id, input) => load(id, input),
+    };
+    let mut out = if meta.lint {
+        process_file(file, problem, options)
+    } else {
+        FileResult::empty(file)
     };
     out.comments = report::suppress::comments_of(&out.file);
     if meta.stream {
@@ -380,15 +387,7 @@ fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> F
 }
 
 fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Options) -> FileResult {
-    let mut out = FileResult {
-        objects: Vec::new(),
-        diagnostics: Vec::new(),
-        comments: Default::default(),
-        blocks: Vec::new(),
-        documents: 0,
-        not_objects: 0,
-        file,
-    };
+    let mut out = FileResult::empty(file);
     if let Some(p) = problem {
         let rule = if p.unreadable {
             &rules::unreadable_file::RULE
