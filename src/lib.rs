@@ -346,6 +346,8 @@ struct FileResult {
     blocks: Vec<report::place::Block>,
     documents: usize,
     not_objects: usize,
+    /// True for a kustomize patch: its documents are partial objects, not linted.
+    patch: bool,
 }
 
 impl FileResult {
@@ -359,17 +361,23 @@ impl FileResult {
             blocks: Vec::new(),
             documents: 0,
             not_objects: 0,
+            patch: false,
         }
     }
 }
 
 fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> FileResult {
-    let (file, problem) = match source {
-        Source::Read(file, problem) => (*file, problem),
-        Source::Input(id, input) => load(id, input),
+    let (file, problem, walked_json) = match source {
+        Source::Read(file, problem) => (*file, problem, false),
+        Source::Input(id, input) => {
+            let walked_json = matches!(input, Input::File { path, walked: true, .. }
+                if source::quiet::is_json_name(path));
+            let (file, problem) = load(id, input);
+            (file, problem, walked_json)
+        }
     };
     let mut out = if meta.lint {
-        process_file(file, problem, options)
+        process_file(file, problem, walked_json, options)
     } else {
         FileResult::empty(file)
     };
@@ -386,7 +394,14 @@ fn process_source(source: Source<'_>, meta: &SourceMeta, options: &Options) -> F
     out
 }
 
-fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Options) -> FileResult {
+/// Parses and decodes one file; `walked_json` for a `.json` file met while walking, which is
+/// linted only when it is a Kubernetes object.
+fn process_file(
+    file: SourceFile,
+    problem: Option<LoadProblem>,
+    walked_json: bool,
+    options: &Options,
+) -> FileResult {
     let mut out = FileResult::empty(file);
     if let Some(p) = problem {
         let rule = if p.unreadable {
@@ -412,6 +427,22 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
             .help(help),
         );
         return out;
+    }
+    let text = out.file.text();
+    // A repository's other JSON (editor settings with comments, JSON lines, package.json) is
+    // skipped as a values file is, not reported as invalid YAML.
+    if walked_json && !text.trim().is_empty() && !source::quiet::json_is_object(text) {
+        out.documents = 1;
+        out.not_objects = 1;
+        return out;
+    }
+    if source::quiet::may_be_patch(text) {
+        if let Some(documents) = patch_documents(&out.file) {
+            // Read, so counted as documents; partial objects, so not decoded.
+            out.documents = documents;
+            out.patch = true;
+            return out;
+        }
     }
     let mut pool = model::retained::RetainedPool::default();
     // Kept apart until the parse problems are in: the findings keep the order they had when
@@ -491,6 +522,19 @@ fn process_file(file: SourceFile, problem: Option<LoadProblem>, options: &Option
     out
 }
 
+/// The number of documents of `file` when one has a strategic-merge directive: a kustomize
+/// patch, partial on purpose. Parsed apart from the lint, as only files with a directive's
+/// text are.
+fn patch_documents(file: &SourceFile) -> Option<usize> {
+    let (mut documents, mut found) = (0, false);
+    parse_with(file, |doc| {
+        documents += 1;
+        found = found || source::quiet::has_patch_directive(&doc.tree);
+        Some(doc.tree)
+    });
+    found.then_some(documents)
+}
+
 /// Parses, decodes, indexes and checks already-read files, each with how the run treats it;
 /// `stage` is what the build stage adds (units, origins of built documents, failures).
 /// Returns the report, the notes for stderr and the objects.
@@ -530,6 +574,7 @@ fn lint_loaded(
             summary.files += 1;
             summary.documents += r.documents;
             summary.not_objects += r.not_objects;
+            summary.patches += usize::from(r.patch);
             summary.objects += r.objects.len();
             summary.unknown_kinds += r
                 .objects

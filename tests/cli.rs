@@ -813,3 +813,86 @@ fn kustomizations_are_built_and_linted_as_written_without_kustomize() {
         stderr_of(&out)
     );
 }
+
+#[test]
+fn walked_json_that_is_not_an_object_and_stray_patches_stay_quiet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        "tsconfig.json",
+        "// editors allow comments, which YAML does not\n{\n  \"compilerOptions\": {\"strict\": true,},\n}\n",
+    );
+    write(
+        root,
+        ".vscode/launch.json",
+        "{\n  \"version\": \"0.2.0\",\n  // the kind of launch\n  \"configurations\": [{\"kind\": \"node\", \"apiVersion\": 2,},],\n}\n",
+    );
+    write(root, "data.json", "{\"a\":1}\n{\"b\":2}\n");
+    write(root, "list.json", "[1, 2, 3]\n");
+    write(
+        root,
+        "package.json",
+        "{\"name\": \"web\", \"version\": \"1.0.0\"}\n",
+    );
+    write(
+        root,
+        "deploy/svc.json",
+        "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": \"s\"}, \"spec\": {\"type\": \"ExternalName\", \"externalName\": \"db.example.com\"}}\n",
+    );
+    write(
+        root,
+        "deploy/bad.json",
+        "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\",, \"metadata\": {\"name\": \"b\"}\n",
+    );
+    write(
+        root,
+        "patches/delete.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n$patch: delete\n",
+    );
+    let out = kplint()
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .arg(root)
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    let found: Vec<(String, String)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let file = d["file"].as_str().expect("file");
+            let name = file.rsplit('/').next().expect("name").to_string();
+            (name, d["rule"].as_str().expect("rule").to_string())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("bad.json".to_string(), "invalid-yaml".to_string())]
+    );
+    // The five other JSON files, one each; the Service is the only object.
+    assert_eq!(v["summary"]["not_objects"], 5, "{}", v["summary"]);
+    assert_eq!(v["summary"]["objects"], 1, "{}", v["summary"]);
+    assert_eq!(v["summary"]["patches"], 1, "{}", v["summary"]);
+
+    // A file named on the command line is read strictly, whatever it holds.
+    let out = kplint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--allow-empty",
+            "--fail-on",
+            "never",
+        ])
+        .arg(root.join("tsconfig.json"))
+        .assert()
+        .code(0);
+    let v = json_of(&out.get_output().stdout);
+    assert_eq!(
+        v["diagnostics"][0]["rule"], "invalid-yaml",
+        "{}",
+        v["diagnostics"]
+    );
+    assert_eq!(v["summary"]["not_objects"], 0, "{}", v["summary"]);
+}

@@ -44,6 +44,7 @@ impl<'a, D> JsonReport<'a, D> {
                 suppressed: s.suppressed,
                 units: s.units,
                 unbuilt: s.unbuilt,
+                patches: s.patches,
             },
             units: report
                 .units
@@ -205,6 +206,8 @@ struct JsonSummary {
     suppressed: usize,
     units: usize,
     unbuilt: usize,
+    /// Added in version 1: kustomize patches skipped.
+    patches: usize,
 }
 
 #[derive(Serialize)]

@@ -29,6 +29,8 @@ pub struct Summary {
     pub unknown_kinds: usize,
     /// Documents that are not Kubernetes objects (no `kind`): values files, CI workflows.
     pub not_objects: usize,
+    /// Kustomize strategic-merge patches no kustomization names, not linted.
+    pub patches: usize,
     pub error: usize,
     pub warning: usize,
     pub info: usize,

@@ -8,8 +8,13 @@ use ignore::WalkBuilder;
 /// One input to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// A file on disk, shown as `display`.
-    File { path: PathBuf, display: String },
+    /// A file on disk, shown as `display`; `walked` when found by walking a folder rather than
+    /// named, so that a repository's other JSON files can be skipped without a word.
+    File {
+        path: PathBuf,
+        display: String,
+        walked: bool,
+    },
     /// Standard input, shown as `display`.
     Stdin { display: String },
 }
@@ -99,6 +104,7 @@ pub fn discover(
             out.inputs.push(Input::File {
                 display: display_path(&path),
                 path,
+                walked: false,
             });
         }
     }
@@ -174,6 +180,7 @@ fn walk(root: &Path, exclude: &GlobSet, out: &mut Discovery) {
         out.inputs.push(Input::File {
             display: display_path(path),
             path: path.to_path_buf(),
+            walked: true,
         });
     }
 }

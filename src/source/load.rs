@@ -46,6 +46,7 @@ pub fn read_text(path: &std::path::Path) -> Option<std::sync::Arc<str>> {
     let input = Input::File {
         path: path.to_path_buf(),
         display: String::new(),
+        walked: false,
     };
     let (bytes, _) = read_bytes(&input).ok()?;
     Some(shared_text(bytes))

@@ -6,6 +6,7 @@ pub mod helm;
 pub mod kustomize;
 pub mod line_index;
 pub mod load;
+pub mod quiet;
 pub mod render;
 pub mod scalar;
 pub mod tree;

@@ -226,5 +226,6 @@ pub fn file_input(path: &Path) -> Input {
     Input::File {
         display: display_path(&relative(path)),
         path: path.to_path_buf(),
+        walked: false,
     }
 }

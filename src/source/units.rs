@@ -241,7 +241,7 @@ pub fn plan(
                 });
                 Some(to_unit(out.units.len() - 1))
             }
-            Input::File { path, display } => {
+            Input::File { path, display, .. } => {
                 let file = absolute(path);
                 if let Some((_, u)) = chart_unit.iter().find(|(c, _)| file.starts_with(c)) {
                     Some(*u)
@@ -444,6 +444,7 @@ mod tests {
         Input::File {
             path: root.join(rel),
             display: rel.to_string(),
+            walked: true,
         }
     }
 
