@@ -1,10 +1,12 @@
 //! kplint's benchmark: generated corpora of 1k, 10k and 100k documents; parse-only against the
-//! full lint at 1 and 2 threads; one small file through the whole process.
+//! full lint at 1 and 2 threads; one small file through the whole process. `--units`: kustomize
+//! overlays built, and linted, against the builds alone (see units.rs).
 //!
 //! Run it with `scripts/bench` (builds release, then runs this). Each measurement runs in a
 //! fresh child process, so peak memory (VmHWM) is the measurement's own.
 
 mod generate;
+mod units;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -233,6 +235,7 @@ fn main() {
     let mut sizes = vec![1_000usize, 10_000, 100_000];
     let mut runs = 3;
     let mut stages = false;
+    let mut units = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -248,13 +251,26 @@ fn main() {
                 i += 1;
             }
             "--stages" => stages = true,
+            "--units" => units = true,
             other => {
-                panic!("unknown argument {other}; use --sizes 1000,10000 --runs 3 --stages")
+                panic!(
+                    "unknown argument {other}; use --sizes 1000,10000 --runs 3 --stages, or --units --runs 3"
+                )
             }
         }
         i += 1;
     }
     let exe = std::env::current_exe().expect("own path");
+    if units {
+        // `bench --units`: kustomize overlays built and linted by the release binary.
+        let bin = exe
+            .parent()
+            .and_then(|p| p.parent())
+            .map(|p| p.join("kplint"))
+            .expect("target dir");
+        units::run(&bin, runs);
+        return;
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
     println!(
         "kplint benchmark: {runs} rounds of one run per mode, each in a fresh process; times are medians, ratios the median of each round's ratio\n"
