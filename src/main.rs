@@ -294,43 +294,19 @@ fn run_check(args: CheckArgs) -> ExitCode {
         }
         policy.ignore.insert(r.id);
     }
-    let mut globs = GlobSetBuilder::new();
-    for g in config.exclude.iter().chain(&args.exclude) {
-        match Glob::new(g) {
-            Ok(glob) => {
-                globs.add(glob);
-            }
-            Err(e) => {
-                eprintln!("error: --exclude {g}: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let exclude = match globs.build() {
+    let exclude = match glob_set(config.exclude.iter().chain(&args.exclude), "--exclude") {
         Ok(set) => set,
-        Err(e) => {
-            eprintln!("error: --exclude: {e}");
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::from(2);
         }
     };
     let mut units = Vec::new();
     for entry in &config.units {
-        let mut set = GlobSetBuilder::new();
-        for g in entry {
-            match Glob::new(g) {
-                Ok(glob) => {
-                    set.add(glob);
-                }
-                Err(e) => {
-                    eprintln!("error: units: {g}: {e}");
-                    return ExitCode::from(2);
-                }
-            }
-        }
-        match set.build() {
+        match glob_set(entry, "units") {
             Ok(set) => units.push(set),
-            Err(e) => {
-                eprintln!("error: units: {e}");
+            Err(message) => {
+                eprintln!("error: {message}");
                 return ExitCode::from(2);
             }
         }
@@ -505,4 +481,16 @@ fn tools_of(
             include_tests: false,
         },
     })
+}
+
+/// The globs as one set; `what` names where they come from in the error.
+fn glob_set<'a>(
+    globs: impl IntoIterator<Item = &'a String>,
+    what: &str,
+) -> Result<globset::GlobSet, String> {
+    let mut set = GlobSetBuilder::new();
+    for g in globs {
+        set.add(Glob::new(g).map_err(|e| format!("{what} {g}: {e}"))?);
+    }
+    set.build().map_err(|e| format!("{what}: {e}"))
 }

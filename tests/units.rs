@@ -14,11 +14,19 @@ fn repo() -> PathBuf {
     support::helm::root().join("tests/repos/units")
 }
 
+/// `kplint check --format json --no-config ARGS` in `dir`: the report, stderr and exit code.
 fn kplint(dir: &Path, args: &[&str]) -> (Value, String, i32) {
+    let mut all = vec!["--no-config"];
+    all.extend_from_slice(args);
+    check(dir, &all)
+}
+
+/// `kplint check --format json ARGS` in `dir`, reading the folder's configuration.
+fn check(dir: &Path, args: &[&str]) -> (Value, String, i32) {
     let out = Command::cargo_bin("kplint")
         .expect("binary built")
         .current_dir(dir)
-        .args(["check", "--format", "json", "--no-config"])
+        .args(["check", "--format", "json"])
         .args(args)
         .output()
         .expect("kplint runs");
@@ -86,13 +94,7 @@ fn declared_units_apply_the_bundles_together() {
         "units:\n  - [\"ha/**\", \"plain/**\"]\n",
     )
     .unwrap();
-    let out = Command::cargo_bin("kplint")
-        .unwrap()
-        .current_dir(d)
-        .args(["check", "--format", "json"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _, _) = check(d, &[]);
     // Different definitions of one identity in one unit: the later replaces the earlier.
     let dups: Vec<&Value> = v["diagnostics"]
         .as_array()
@@ -114,13 +116,7 @@ fn declared_units_apply_the_bundles_together() {
     std::fs::remove_file(d.join(".kplint.yaml")).unwrap();
     let same = std::fs::read_to_string(d.join("plain/app.yaml")).unwrap();
     std::fs::write(d.join("plain/copy.yaml"), same).unwrap();
-    let out = Command::cargo_bin("kplint")
-        .unwrap()
-        .current_dir(d)
-        .args(["check", "--format", "json", "plain"])
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (v, _, code) = check(d, &["plain"]);
     let severities: Vec<&str> = v["diagnostics"]
         .as_array()
         .unwrap()
@@ -129,7 +125,7 @@ fn declared_units_apply_the_bundles_together() {
         .map(|d| d["severity"].as_str().unwrap())
         .collect();
     assert_eq!(severities, ["info", "info"], "{v}");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(code, 0);
 }
 
 #[test]

@@ -60,10 +60,16 @@ fn compare(dir: &Path) -> (usize, usize) {
 #[test]
 fn views_read_from_the_tree_equal_the_typed_views() {
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let (compared, declined) = compare(&corpus);
-    eprintln!("corpus: {compared} views equal, {declined} clean plain objects declined");
-    assert!(compared > 1000, "only {compared} objects compared");
-    assert_eq!(declined, 0, "the tree reader declined clean plain objects");
+    // As the corpus tests: a missing corpus fails unless skipped knowingly (the README's
+    // KPLINT_SKIP_CORPUS=1); the generated corpus is compared either way.
+    if corpus.is_dir() || std::env::var_os("KPLINT_SKIP_CORPUS").is_none() {
+        let (compared, declined) = compare(&corpus);
+        eprintln!("corpus: {compared} views equal, {declined} clean plain objects declined");
+        assert!(compared > 1000, "only {compared} objects compared");
+        assert_eq!(declined, 0, "the tree reader declined clean plain objects");
+    } else {
+        eprintln!("WARNING: KPLINT_SKIP_CORPUS is set and ../shared/corpus is missing: corpus part SKIPPED");
+    }
     let generated = tempfile::tempdir().expect("a temporary directory");
     generate::generate(generated.path(), 3000, 7).expect("generated");
     let (compared, declined) = compare(generated.path());

@@ -6,13 +6,11 @@
 //! bytes of output. kplint names the release after the chart (the caller passes it), so that
 //! `{{ .Release.Name }}` renders to something a reader recognises.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::mpsc;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use super::sealed::{self, Output, RunError, TempDir};
 
 use super::file::SourceFile;
 use super::tree::parse;
@@ -25,9 +23,6 @@ pub const MAX_OUTPUT: usize = 256 << 20;
 
 /// The most of helm's stderr kept for a message.
 const MAX_MESSAGE: usize = 4 << 10;
-
-/// A port nothing listens on: a template or plugin that reaches for the network fails at once.
-const DEAD_PROXY: &str = "http://127.0.0.1:9";
 
 /// How to render one chart.
 #[derive(Debug, Clone, Default)]
@@ -78,15 +73,7 @@ pub fn find_binary(explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return p.is_file().then(|| p.to_path_buf());
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("helm"))
-        .find(|p| is_executable(p))
-}
-
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    sealed::find_on_path("helm")
 }
 
 /// Renders the chart in `chart_dir` with `helm template`; returns the stream with every `# Source: <chartname>/...` line rewritten to `# Source: <display>/...` where display is `display_dir` (the chart folder as the user sees it, e.g. `repo/helm-chart`), so findings name real files.
@@ -100,30 +87,14 @@ pub fn render(
     if let Some(e) = missing_dependencies(chart_dir, &meta) {
         return Err(e);
     }
-    let home = TempHome::new().map_err(|e| {
+    let home = TempDir::new("helm").map_err(|e| {
         RenderError::plain(format!("could not create a temporary HOME for helm: {e}"))
     })?;
-    let mut cmd = Command::new(binary);
-    cmd.current_dir(chart_dir)
-        .env_clear()
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    if let Some(path) = std::env::var_os("PATH") {
-        cmd.env("PATH", path);
+    let mut cmd = sealed::sealed(binary, &home.path);
+    cmd.current_dir(chart_dir);
+    for var in ["HELM_CACHE_HOME", "HELM_CONFIG_HOME", "HELM_DATA_HOME"] {
+        cmd.env(var, &home.path);
     }
-    for var in [
-        "HOME",
-        "HELM_CACHE_HOME",
-        "HELM_CONFIG_HOME",
-        "HELM_DATA_HOME",
-    ] {
-        cmd.env(var, &home.0);
-    }
-    for var in ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"] {
-        cmd.env(var, DEAD_PROXY);
-    }
-    cmd.env("NO_PROXY", "").env("no_proxy", "");
     cmd.args(template_args(opts));
 
     let out = run_bounded(cmd, binary, TIMEOUT, MAX_OUTPUT)?;
@@ -160,160 +131,19 @@ fn template_args(opts: &HelmOptions) -> Vec<std::ffi::OsString> {
     args
 }
 
-/// What a finished helm run left.
-struct Output {
-    success: bool,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
-}
-
-/// Runs `cmd`, killing it after `timeout` or past `max_output` bytes of stdout.
+/// Runs `cmd` through the shared runner, its failures told as helm's.
 fn run_bounded(
-    mut cmd: Command,
+    cmd: Command,
     binary: &Path,
     timeout: Duration,
     max_output: usize,
 ) -> Result<Output, RenderError> {
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| RenderError::plain(format!("could not run {}: {e}", binary.display())))?;
-    let overflow = Arc::new(AtomicBool::new(false));
-    let stdout = child
-        .stdout
-        .take()
-        .map(|s| read_capped(s, max_output, Some(overflow.clone())));
-    // stderr is drained past its cap so that helm never blocks writing to it.
-    let stderr = child
-        .stderr
-        .take()
-        .map(|s| read_capped(s, MAX_MESSAGE, None));
-    let deadline = Instant::now() + timeout;
-
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) => {}
-            Err(e) => {
-                kill(&mut child);
-                return Err(RenderError::plain(format!("waiting for helm failed: {e}")));
-            }
+    sealed::run(cmd, timeout, max_output).map_err(|e| match e {
+        RunError::Spawn(e) => {
+            RenderError::plain(format!("could not run {}: {e}", binary.display()))
         }
-        if overflow.load(Ordering::Relaxed) {
-            kill(&mut child);
-            return Err(too_much(max_output));
-        }
-        if Instant::now() >= deadline {
-            kill(&mut child);
-            return Err(timed_out(timeout));
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    // A process helm started may still hold the pipes open: wait for them no longer than the
-    // deadline rather than join a reader that may never end.
-    let stdout = collect(stdout, deadline, timeout)?;
-    let stderr = collect(stderr, deadline, timeout)?;
-    if overflow.load(Ordering::Relaxed) {
-        return Err(too_much(max_output));
-    }
-    Ok(Output {
-        success: status.success(),
-        stdout,
-        stderr,
+        other => RenderError::plain(format!("helm template {other}")),
     })
-}
-
-fn timed_out(timeout: Duration) -> RenderError {
-    RenderError::plain(format!(
-        "helm template did not finish within {} s; stopped",
-        timeout.as_secs_f32()
-    ))
-}
-
-fn too_much(max_output: usize) -> RenderError {
-    RenderError::plain(format!(
-        "helm template printed more than {} KiB; stopped",
-        max_output >> 10
-    ))
-}
-
-fn kill(child: &mut Child) {
-    // Errors mean it has already exited.
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Reads `from` on a thread, keeping at most `cap` bytes; past that it raises `overflow` and
-/// stops reading when given one, else reads on and drops the rest.
-fn read_capped(
-    mut from: impl Read + Send + 'static,
-    cap: usize,
-    overflow: Option<Arc<AtomicBool>>,
-) -> mpsc::Receiver<Vec<u8>> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut kept = Vec::new();
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            let n = match from.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            let room = cap.saturating_sub(kept.len());
-            kept.extend(buf.iter().take(n.min(room)));
-            if n > room {
-                if let Some(flag) = &overflow {
-                    flag.store(true, Ordering::Relaxed);
-                    break;
-                }
-            }
-        }
-        let _ = tx.send(kept);
-    });
-    rx
-}
-
-fn collect(
-    rx: Option<mpsc::Receiver<Vec<u8>>>,
-    deadline: Instant,
-    timeout: Duration,
-) -> Result<Vec<u8>, RenderError> {
-    let Some(rx) = rx else {
-        return Ok(Vec::new());
-    };
-    rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        .map_err(|_| timed_out(timeout))
-}
-
-/// A fresh, private folder for helm's HOME, cache, config and data, removed when dropped.
-struct TempHome(PathBuf);
-
-impl TempHome {
-    fn new() -> std::io::Result<TempHome> {
-        use std::os::unix::fs::DirBuilderExt;
-        static COUNT: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let mut last = None;
-        for _ in 0..8 {
-            let n = COUNT.fetch_add(1, Ordering::Relaxed);
-            let dir = std::env::temp_dir()
-                .join(format!("kplint-helm-{}-{n}-{nanos}", std::process::id()));
-            // create, not create_all: a folder that is already there may be someone else's.
-            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(TempHome(dir)),
-                Err(e) => last = Some(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no temporary folder")))
-    }
-}
-
-impl Drop for TempHome {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// What kplint reads from Chart.yaml itself.
@@ -325,6 +155,11 @@ struct ChartMeta {
     dependencies: Vec<String>,
     /// 1-based line of `dependencies:`.
     dependencies_line: Option<u32>,
+}
+
+/// The `name:` Chart.yaml gives the chart in `chart_dir`.
+pub fn chart_name(chart_dir: &Path) -> Option<String> {
+    read_chart_yaml(chart_dir).name.filter(|n| !n.is_empty())
 }
 
 /// Reads Chart.yaml; anything wrong with it is left for helm to report.
@@ -503,6 +338,8 @@ fn bounded(s: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::process::Stdio;
+    use std::time::Instant;
 
     #[test]
     fn sources_are_rewritten_to_the_display_dir_only_at_line_start() {

@@ -9,6 +9,7 @@ pub mod load;
 pub mod quiet;
 pub mod render;
 pub mod scalar;
+pub mod sealed;
 pub mod tree;
 pub mod units;
 

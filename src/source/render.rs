@@ -184,7 +184,7 @@ fn render_chart(
     helm: &Path,
     settings: &HelmSettings,
 ) -> Outcome {
-    let release = chart_name(dir).unwrap_or_else(|| "release".to_string());
+    let release = super::helm::chart_name(dir).unwrap_or_else(|| "release".to_string());
     let opts = super::helm::HelmOptions {
         release,
         namespace: settings.namespace.clone(),
@@ -209,16 +209,6 @@ fn render_chart(
             message: e.message,
         }),
     }
-}
-
-/// The `name:` of a chart's `Chart.yaml`.
-fn chart_name(dir: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join("Chart.yaml")).ok()?;
-    text.lines().find_map(|l| {
-        l.strip_prefix("name:")
-            .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-            .filter(|v| !v.is_empty())
-    })
 }
 
 /// An input for a file found through a kustomization, shown relative to the working folder.

@@ -8,9 +8,8 @@ use std::path::{Component, Path, PathBuf};
 
 use globset::GlobSet;
 
-use super::discover::{display_path, Input, KUSTOMIZATION_NAMES};
-use super::file::SourceFile;
-use super::tree::parse;
+use super::discover::{display_path, Input};
+use super::kustomize::file::KustomizationFile;
 use crate::model::UnitId;
 
 /// How deep kustomizations may include one another before the walk stops (kustomize itself
@@ -139,15 +138,21 @@ pub fn plan(
     declared: &[GlobSet],
 ) -> Plan {
     let mut known = Kustomizations::default();
+    // Read once: every input's path is compared as an absolute one.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = |p: &Path| absolute_in(&cwd, p);
+    let files: Vec<Option<PathBuf>> = inputs
+        .iter()
+        .map(|i| match i {
+            Input::File { path, .. } => Some(absolute(path)),
+            Input::Stdin { .. } => None,
+        })
+        .collect();
     let mut roots: Vec<PathBuf> = kustomizations.iter().map(|d| absolute(d)).collect();
     // A file named on its own (a pre-commit hook's staged file) that a kustomization above it
     // reads belongs to that kustomization, found or not by a walk.
     let mut reads_of: HashMap<PathBuf, HashSet<PathBuf>> = HashMap::new();
-    for input in inputs {
-        let Input::File { path, .. } = input else {
-            continue;
-        };
-        let file = absolute(path);
+    for file in files.iter().flatten() {
         let mut dir = file.parent().map(Path::to_path_buf);
         for _ in 0..MAX_ANCESTORS {
             let Some(d) = dir else { break };
@@ -158,7 +163,7 @@ pub fn plan(
                     HashSet::new()
                 }
             });
-            if reads.contains(&file) {
+            if reads.contains(file) {
                 if !roots.contains(&d) {
                     roots.push(d.clone());
                 }
@@ -229,7 +234,7 @@ pub fn plan(
     }
     let mut folders: HashMap<PathBuf, UnitId> = HashMap::new();
     let mut declared_unit: HashMap<usize, UnitId> = HashMap::new();
-    for input in inputs {
+    for (input, file) in inputs.iter().zip(&files) {
         let unit = match input {
             Input::Stdin { display } => {
                 out.units.push(ApplyUnit {
@@ -242,10 +247,10 @@ pub fn plan(
                 Some(to_unit(out.units.len() - 1))
             }
             Input::File { path, display, .. } => {
-                let file = absolute(path);
+                let file = file.as_deref().unwrap_or(path);
                 if let Some((_, u)) = chart_unit.iter().find(|(c, _)| file.starts_with(c)) {
                     Some(*u)
-                } else if owned.contains(&file) {
+                } else if owned.contains(file) {
                     None
                 } else if let Some(i) = declared.iter().position(|g| g.is_match(display)) {
                     Some(*declared_unit.entry(i).or_insert_with(|| {
@@ -282,127 +287,33 @@ fn to_unit(n: usize) -> UnitId {
     crate::source::file::to_u32(n)
 }
 
-/// Reads the kustomization file of `dir`, if it has one.
+/// What the kustomization file of `dir` includes and reads, if it has one.
 fn read_kustomization(dir: &Path) -> Option<Kustomization> {
-    let (path, text) = KUSTOMIZATION_NAMES.iter().find_map(|n| {
-        let p = dir.join(n);
-        std::fs::read_to_string(&p).ok().map(|t| (p, t))
-    })?;
-    let file = SourceFile::new(0, String::new(), &text);
-    let parsed = parse(&file);
-    let mut k = Kustomization {
-        file: path,
+    let k = KustomizationFile::read(dir)?;
+    let mut out = Kustomization {
+        file: k.file.clone(),
+        component: k.component,
         ..Kustomization::default()
     };
-    let local = |entry: &str| -> Option<PathBuf> {
-        let entry = entry.trim();
-        if entry.is_empty() || entry.contains('\n') || is_remote(entry) {
-            return None;
-        }
-        Some(normalise(&dir.join(entry)))
-    };
-    for doc in &parsed.documents {
-        let tree = &doc.tree;
-        let root = doc.root;
-        let text_of = |id| tree.scalar(id).map(|s| s.text.to_string());
-        let strings = |key: &str| -> Vec<String> {
-            tree.get(root, key)
-                .map(|(_, list)| {
-                    tree.items(list)
-                        .iter()
-                        .filter_map(|&i| text_of(i))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        if tree
-            .get(root, "kind")
-            .and_then(|(_, v)| tree.scalar(v))
-            .is_some_and(|s| s.text == "Component")
-        {
-            k.component = true;
-        }
-        for key in [
-            "resources",
-            "bases",
-            "components",
-            "generators",
-            "transformers",
-            "validators",
-        ] {
-            for entry in strings(key) {
-                let Some(p) = local(&entry) else { continue };
-                if p.is_dir() {
-                    k.includes.push(p);
-                } else if matches!(key, "resources" | "bases") {
-                    k.resources.push(p);
-                } else {
-                    k.reads.push(p);
-                }
-            }
-        }
-        for key in ["crds", "configurations", "patchesStrategicMerge"] {
-            k.reads.extend(strings(key).iter().filter_map(|e| local(e)));
-        }
-        // Entries that are mappings with a `path:` (patches, replacements, openapi).
-        for key in ["patches", "patchesJson6902", "replacements"] {
-            if let Some((_, list)) = tree.get(root, key) {
-                for &item in tree.items(list) {
-                    if let Some(p) = tree
-                        .get(item, "path")
-                        .and_then(|(_, v)| text_of(v))
-                        .and_then(|e| local(&e))
-                    {
-                        k.reads.push(p);
-                    }
-                }
-            }
-        }
-        // Generator sources: `files: [key=path]`, `envs: [path]`, `env: path`.
-        for key in ["configMapGenerator", "secretGenerator"] {
-            if let Some((_, list)) = tree.get(root, key) {
-                for &item in tree.items(list) {
-                    for field in ["files", "envs"] {
-                        if let Some((_, files)) = tree.get(item, field) {
-                            for &f in tree.items(files) {
-                                if let Some(e) = text_of(f) {
-                                    let path = e.split_once('=').map(|(_, p)| p).unwrap_or(&e);
-                                    k.reads.extend(local(path));
-                                }
-                            }
-                        }
-                    }
-                    if let Some(e) = tree.get(item, "env").and_then(|(_, v)| text_of(v)) {
-                        k.reads.extend(local(&e));
-                    }
-                }
-            }
+    for e in &k.entries {
+        let Some(p) = k.path_of(e) else { continue };
+        let may_include =
+            e.builds_in() || matches!(e.key, "generators" | "transformers" | "validators");
+        if may_include && p.is_dir() {
+            out.includes.push(p);
+        } else if matches!(e.key, "resources" | "bases") {
+            out.resources.push(p);
+        } else {
+            out.reads.push(p);
         }
     }
-    Some(k)
+    Some(out)
 }
 
-/// True for a resource kustomize would fetch over the network.
-pub fn is_remote(entry: &str) -> bool {
-    entry.contains("://")
-        || entry.starts_with("github.com/")
-        || entry.starts_with("gitlab.com/")
-        || entry.starts_with("bitbucket.org/")
-        || entry.starts_with("git@")
-        || entry.contains("?ref=")
-}
-
-/// `p` made absolute against the working directory, `.` and `..` resolved lexically (as
-/// kustomize resolves its paths).
-pub fn absolute(p: &Path) -> PathBuf {
-    let joined = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir()
-            .map(|cwd| cwd.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    normalise(&joined)
+/// `p` made absolute against `cwd`, `.` and `..` resolved lexically (as kustomize resolves
+/// its paths).
+fn absolute_in(cwd: &Path, p: &Path) -> PathBuf {
+    normalise(&cwd.join(p))
 }
 
 /// `p` relative to the working directory when it lies below it (as the user named it).
@@ -525,6 +436,7 @@ mod tests {
 
     #[test]
     fn remote_resources_are_told_apart() {
+        use crate::source::kustomize::file::is_remote;
         assert!(is_remote("github.com/org/repo//deploy?ref=v1"));
         assert!(is_remote("https://example.com/x.yaml"));
         assert!(!is_remote("../base"));

@@ -5,24 +5,19 @@
 //! names it as its one resource and asks for the origin and transformer annotations; those are
 //! read into [`origin::DocOrigin`]s and removed from the text.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::source::file::SourceFile;
-use crate::source::tree::{parse, NodeId, Tree};
+use crate::source::sealed::{self, RunError, TempDir};
 
+use super::file::KustomizationFile;
 use super::normalise;
 use super::origin::{self, kustomization_in};
 
 /// How long a build may take before it is killed.
 pub const BUILD_TIMEOUT: Duration = Duration::from_secs(60);
 /// The most output a build may print; more is an error.
-pub const MAX_OUTPUT: u64 = 256 * 1024 * 1024;
-/// The most of kustomize's error output read.
-const MAX_STDERR: u64 = 1024 * 1024;
+pub const MAX_OUTPUT: usize = 256 * 1024 * 1024;
 /// The longest error message kept, in bytes.
 const MAX_MESSAGE: usize = 2000;
 /// How deep included kustomizations are followed when checking for remote bases.
@@ -55,23 +50,9 @@ pub fn find_builder(explicit: Option<&Path>) -> Option<Builder> {
             None
         };
     }
-    let path = std::env::var_os("PATH")?;
-    let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
-    let find = |name: &str| dirs.iter().map(|d| d.join(name)).find(|p| is_executable(p));
-    find("kustomize")
+    sealed::find_on_path("kustomize")
         .map(Builder::Kustomize)
-        .or_else(|| find("kubectl").map(Builder::Kubectl))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file() || p.with_extension("exe").is_file()
+        .or_else(|| sealed::find_on_path("kubectl").map(Builder::Kubectl))
 }
 
 /// A built kustomization: the stream with kustomize's build annotations removed, and each
@@ -109,7 +90,7 @@ pub fn build(builder: &Builder, dir: &Path) -> Result<Built, BuildError> {
     let dir = normalise(dir);
     let kfile = kustomization_in(&dir).unwrap_or_else(|| dir.join("kustomization.yaml"));
     let walked = walk(&dir)?;
-    let tmp = TempDir::new().map_err(|e| BuildError {
+    let tmp = TempDir::new("kustomize").map_err(|e| BuildError {
         message: format!("cannot create a temporary folder to build in: {e}"),
         file: kfile.clone(),
         line: None,
@@ -124,7 +105,7 @@ fn run_in(
     dir: &Path,
     tmp: &Path,
     kfile: &Path,
-    walked: &[Walked],
+    walked: &[KustomizationFile],
 ) -> Result<Built, BuildError> {
     let fail = |message: String| BuildError {
         message,
@@ -157,33 +138,19 @@ fn run_in(
         Builder::Kubectl(p) => (p, &["kustomize"]),
         Builder::Kustomize(p) => (p, &["build"]),
     };
-    let mut cmd = Command::new(program);
+    let mut cmd = sealed::sealed(program, &home);
     cmd.args(args)
         .arg(&wrapper)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home)
         .env("KUSTOMIZE_PLUGIN_HOME", tmp.join("plugins"))
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("HTTP_PROXY", "http://127.0.0.1:9")
-        .env("HTTPS_PROXY", "http://127.0.0.1:9")
-        .env("http_proxy", "http://127.0.0.1:9")
-        .env("https_proxy", "http://127.0.0.1:9")
-        .env("NO_PROXY", "")
-        .env("no_proxy", "")
-        .env("GIT_ALLOW_PROTOCOL", "file")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .current_dir(tmp)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| fail(format!("cannot run {}: {e}", program.display())))?;
-    let out = wait_capped(&mut child)
-        .map_err(|e| fail(format!("{} {}: {e}", program.display(), args.join(" "))))?;
+        .current_dir(tmp);
+    let out = sealed::run(cmd, BUILD_TIMEOUT, MAX_OUTPUT).map_err(|e| match e {
+        RunError::Spawn(e) => fail(format!("cannot run {}: {e}", program.display())),
+        other => fail(format!("{} {}: {other}", program.display(), args.join(" "))),
+    })?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
     if !out.success {
-        let message = clean_message(&out.stderr, &rel, &wrapper, dir);
+        let message = clean_message(&stderr, &rel, &wrapper, dir);
         let (file, line) = locate_error(&message, walked)
             .map(|(f, l)| (f, Some(l)))
             .unwrap_or_else(|| (kfile.to_path_buf(), None));
@@ -193,7 +160,7 @@ fn run_in(
             line,
         });
     }
-    let (text, origins) = origin::split_origins(&out.stdout, &wrapper);
+    let (text, origins) = origin::split_origins(&stdout, &wrapper);
     Ok(Built { text, origins })
 }
 
@@ -208,59 +175,6 @@ fn yaml_quote(s: &str) -> String {
         let escaped = s.replace('\\', "\\\\").replace('"', "\\\"");
         format!("\"{escaped}\"")
     }
-}
-
-struct Output {
-    success: bool,
-    stdout: String,
-    stderr: String,
-}
-
-/// Waits for `child`, reading its output (stdout capped at [`MAX_OUTPUT`]) and killing it after
-/// [`BUILD_TIMEOUT`].
-fn wait_capped(child: &mut Child) -> Result<Output, String> {
-    let stdout = child.stdout.take();
-    let stderr = child.stderr.take();
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stdout {
-            let _ = s.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
-        }
-        buf
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(s) = stderr {
-            let _ = s.take(MAX_STDERR).read_to_end(&mut buf);
-        }
-        buf
-    });
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Ok(status),
-            Ok(None) if start.elapsed() > BUILD_TIMEOUT => {
-                break Err(format!("killed after {} s", BUILD_TIMEOUT.as_secs()));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => break Err(e.to_string()),
-        }
-    };
-    if status.is_err() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let out = out_reader.join().unwrap_or_default();
-    let err = err_reader.join().unwrap_or_default();
-    let status = status?;
-    if out.len() as u64 > MAX_OUTPUT {
-        return Err(format!("output over {} MiB", MAX_OUTPUT >> 20));
-    }
-    Ok(Output {
-        success: status.success(),
-        stdout: String::from_utf8_lossy(&out).into_owned(),
-        stderr: String::from_utf8_lossy(&err).into_owned(),
-    })
 }
 
 /// Kustomize's message without kubectl's log prefix, the wrapper's paths and warnings, bounded.
@@ -336,37 +250,9 @@ fn unquote_go(s: &str) -> String {
     out
 }
 
-/// One kustomization read before building, with the entries that name files or folders.
-#[derive(Debug)]
-struct Walked {
-    file: PathBuf,
-    dir: PathBuf,
-    /// (entry text, 1-based line, true for resources/bases/components).
-    refs: Vec<(String, u32, bool)>,
-}
-
-/// The keys whose list items name files or folders kustomize loads.
-const LIST_KEYS: &[&str] = &[
-    "resources",
-    "bases",
-    "components",
-    "crds",
-    "configurations",
-    "transformers",
-    "generators",
-    "validators",
-    "patchesStrategicMerge",
-];
-/// The keys whose items are mappings with a `path:` kustomize loads.
-const PATH_ITEM_KEYS: &[&str] = &["patches", "patchesJson6902", "replacements"];
-/// Generators, whose items name files under these keys.
-const GENERATOR_KEYS: &[&str] = &["configMapGenerator", "secretGenerator"];
-/// Keys that run helm.
-const HELM_KEYS: &[&str] = &["helmCharts", "helmChartInflationGenerator", "helmGlobals"];
-
-/// Reads the kustomization in `dir` and the local ones it includes, refusing remote bases and
+/// Reads the kustomization in `dir` and the local ones it builds in, refusing remote bases and
 /// helm charts.
-fn walk(dir: &Path) -> Result<Vec<Walked>, BuildError> {
+fn walk(dir: &Path) -> Result<Vec<KustomizationFile>, BuildError> {
     let mut out = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut stack: Vec<(PathBuf, usize)> = vec![(dir.to_path_buf(), 0)];
@@ -379,129 +265,40 @@ fn walk(dir: &Path) -> Result<Vec<Walked>, BuildError> {
             continue;
         }
         seen.push(canon);
-        let Some(file) = kustomization_in(&d) else {
+        let Some(k) = KustomizationFile::read(&d) else {
             continue;
         };
-        let Ok(text) = std::fs::read_to_string(&file) else {
-            continue;
-        };
-        let source = SourceFile::new(0, String::new(), &text);
-        let parsed = parse(&source);
-        let mut refs = Vec::new();
-        let line_of = |tree: &Tree, node: NodeId| source.position(tree.span(node).start).line;
-        for doc in &parsed.documents {
-            let tree = &doc.tree;
-            for key in HELM_KEYS {
-                if let Some((k, v)) = tree.get(doc.root, key) {
-                    let at = tree.items(v).first().copied().unwrap_or(k);
-                    return Err(BuildError {
-                        message: format!("{key} needs --enable-helm, which runs helm: not done"),
-                        file,
-                        line: Some(line_of(tree, at)),
-                    });
-                }
-            }
-            let mut found: Vec<(String, NodeId, bool)> = Vec::new();
-            for key in LIST_KEYS {
-                if let Some((_, list)) = tree.get(doc.root, key) {
-                    let includes = matches!(*key, "resources" | "bases" | "components");
-                    for &item in tree.items(list) {
-                        if let Some(s) = tree.scalar(item) {
-                            if !s.text.contains('\n') {
-                                found.push((s.text.to_string(), item, includes));
-                            }
-                        }
-                    }
-                }
-            }
-            for key in PATH_ITEM_KEYS {
-                if let Some((_, list)) = tree.get(doc.root, key) {
-                    for &item in tree.items(list) {
-                        if let Some((_, p)) = tree.get(item, "path") {
-                            if let Some(s) = tree.scalar(p) {
-                                found.push((s.text.to_string(), p, false));
-                            }
-                        }
-                    }
-                }
-            }
-            for key in GENERATOR_KEYS {
-                if let Some((_, list)) = tree.get(doc.root, key) {
-                    for &item in tree.items(list) {
-                        for sub in ["files", "envs", "env"] {
-                            let Some((_, v)) = tree.get(item, sub) else {
-                                continue;
-                            };
-                            let nodes: Vec<NodeId> = if tree.is_sequence(v) {
-                                tree.items(v).to_vec()
-                            } else {
-                                vec![v]
-                            };
-                            for n in nodes {
-                                if let Some(s) = tree.scalar(n) {
-                                    // `files` entries may be `key=path`.
-                                    let path = s.text.split_once('=').map_or(s.text, |(_, p)| p);
-                                    found.push((path.to_string(), n, false));
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            if let Some((_, o)) = tree.get(doc.root, "openapi") {
-                if let Some((_, p)) = tree.get(o, "path") {
-                    if let Some(s) = tree.scalar(p) {
-                        found.push((s.text.to_string(), p, false));
-                    }
-                }
-            }
-            for (text, node, includes) in found {
-                let line = line_of(tree, node);
-                if is_remote(&text) {
-                    return Err(BuildError {
-                        message: format!(
-                            "remote base {text} is not fetched: kplint does not reach the network"
-                        ),
-                        file,
-                        line: Some(line),
-                    });
-                }
-                if includes {
-                    let target = normalise(&d.join(&text));
-                    if target.is_dir() {
-                        stack.push((target, depth + 1));
-                    }
-                }
-                refs.push((text, line, includes));
+        if let Some((key, line)) = k.helm {
+            return Err(BuildError {
+                message: format!("{key} needs --enable-helm, which runs helm: not done"),
+                file: k.file,
+                line: Some(line),
+            });
+        }
+        if let Some(remote) = k.entries.iter().find(|e| e.is_remote()) {
+            return Err(BuildError {
+                message: format!(
+                    "remote base {} is not fetched: kplint does not reach the network",
+                    remote.text
+                ),
+                file: k.file.clone(),
+                line: Some(remote.line),
+            });
+        }
+        for e in k.entries.iter().filter(|e| e.builds_in()) {
+            if let Some(target) = k.path_of(e).filter(|t| t.is_dir()) {
+                stack.push((target, depth + 1));
             }
         }
-        out.push(Walked { file, dir: d, refs });
+        out.push(k);
     }
     Ok(out)
-}
-
-/// True for a resource kustomize would fetch: a URL, a git address, a hosted repository.
-fn is_remote(s: &str) -> bool {
-    let lower = s.trim().to_ascii_lowercase();
-    lower.contains("://")
-        || lower.starts_with("git@")
-        || lower.starts_with("git::")
-        || lower.contains("?ref=")
-        || lower.contains("?version=")
-        || [
-            "github.com/",
-            "gitlab.com/",
-            "bitbucket.org/",
-            "dev.azure.com/",
-        ]
-        .iter()
-        .any(|h| lower.starts_with(h) || lower.starts_with(&format!("www.{h}")))
 }
 
 /// The kustomization entry an error message names: the last quoted path (or `path(...)`,
 /// `lstat ...`) that is an entry of a kustomization read before building, or whose folder or
 /// file it names. Prefers the kustomization of the last `recursed accumulation of path`.
-fn locate_error(message: &str, walked: &[Walked]) -> Option<(PathBuf, u32)> {
+fn locate_error(message: &str, walked: &[KustomizationFile]) -> Option<(PathBuf, u32)> {
     let mut candidates: Vec<(usize, String)> = Vec::new();
     for (open, close) in [("'", "'"), ("path(", ")"), ("lstat ", ":")] {
         let mut from = 0;
@@ -532,18 +329,18 @@ fn locate_error(message: &str, walked: &[Walked]) -> Option<(PathBuf, u32)> {
         let abs = Path::new(text)
             .is_absolute()
             .then(|| normalise(Path::new(text)));
-        let mut order: Vec<&Walked> = walked.iter().collect();
+        let mut order: Vec<&KustomizationFile> = walked.iter().collect();
         if let Some(r) = &recursed {
             order.sort_by_key(|w| w.dir != *r);
         }
         for w in order {
-            for (entry, line, _) in &w.refs {
+            for e in &w.entries {
                 let hit = match &abs {
-                    Some(a) => normalise(&w.dir.join(entry)) == *a,
-                    None => entry == text || entry.trim_start_matches("./") == text,
+                    Some(a) => normalise(&w.dir.join(&e.text)) == *a,
+                    None => e.text == *text || e.text.trim_start_matches("./") == text,
                 };
                 if hit {
-                    return Some((w.file.clone(), *line));
+                    return Some((w.file.clone(), e.line));
                 }
             }
         }
@@ -551,44 +348,10 @@ fn locate_error(message: &str, walked: &[Walked]) -> Option<(PathBuf, u32)> {
     None
 }
 
-/// A folder of its own under the system's temporary folder, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> std::io::Result<TempDir> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let base = std::env::temp_dir();
-        let base = base.canonicalize().unwrap_or(base);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        for _ in 0..16 {
-            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-            let path = base.join(format!(
-                "kplint-kustomize-{}-{n}-{nanos}",
-                std::process::id()
-            ));
-            match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(TempDir { path }),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(std::io::Error::other("no free temporary folder name"))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::kustomize::file::is_remote;
 
     fn repo(name: &str, files: &[(&str, &str)]) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("kplint-build-{name}-{}", std::process::id()));

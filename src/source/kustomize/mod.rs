@@ -3,6 +3,7 @@
 //! on built objects where the user wrote the field ([`place`]).
 
 pub mod build;
+pub mod file;
 pub mod origin;
 pub mod place;
 
