@@ -211,3 +211,66 @@ fn a_chart_is_rendered_and_its_findings_name_the_templates() {
         "tests/repos/chart-missing-dep/Chart.yaml"
     );
 }
+
+#[test]
+fn an_annotation_in_a_base_suppresses_the_finding_built_from_it() {
+    if !kubectl_on_path() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl must be on PATH in CI"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let deployment = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: solo
+  annotations:
+    ignore.kplint.io/singleton-without-pdb: \"leader-elected, one replica by design\"
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: solo}
+  template:
+    metadata:
+      labels: {app: solo}
+    spec:
+      containers:
+        - name: solo
+          image: example/solo:1.0
+          livenessProbe: {httpGet: {path: /, port: 8080}}
+";
+    for (path, text) in [
+        ("base/deployment.yaml", deployment),
+        ("base/kustomization.yaml", "resources: [deployment.yaml]\n"),
+        (
+            "overlay/kustomization.yaml",
+            "resources: [../base]\nnamePrefix: a-\n",
+        ),
+    ] {
+        std::fs::create_dir_all(d.join(path).parent().unwrap()).unwrap();
+        std::fs::write(d.join(path), text).unwrap();
+    }
+    let (v, err, code) = kplint(d, &["--show-suppressed"]);
+    let rules: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|x| {
+            (
+                x["rule"].as_str().unwrap(),
+                x["suppressed"]["by"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    // Found on the built object, though the finding is placed in the base file.
+    assert_eq!(
+        rules,
+        [("singleton-without-pdb", "annotation")],
+        "{v}\n{err}"
+    );
+    assert_eq!(v["diagnostics"][0]["file"], "base/deployment.yaml");
+    assert_eq!(code, 0);
+}

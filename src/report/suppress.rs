@@ -194,18 +194,21 @@ pub fn apply(
         if rule.is_some_and(|r| r.is_engine()) {
             return true;
         }
-        let first = written.partition_point(|(_, w)| (w.rule.as_str(), w.file) < (d.rule, d.file));
-        let group = written.get_mut(first..).unwrap_or_default();
-        let group_len = group
-            .iter()
-            .take_while(|(_, w)| w.rule == d.rule && w.file == d.file)
-            .count();
-        if policy.entries.is_empty() && group_len == 0 {
+        // A finding placed where the user wrote the field (a kustomize build's) is about an
+        // object of the built stream: its annotations are found there, its comments here.
+        let object_file = d.rendered.map_or(d.file, |(file, _)| file);
+        let here = group_of(&written, d.rule, d.file);
+        let in_object = if object_file == d.file {
+            0..0
+        } else {
+            group_of(&written, d.rule, object_file)
+        };
+        if policy.entries.is_empty() && here.is_empty() && in_object.is_empty() {
             // Nothing could silence it: most findings of a run.
             return true;
         }
         let object = d.object.as_ref().and_then(|o| {
-            in_document(d.file, o.document)
+            in_document(object_file, o.document)
                 .iter()
                 .map(|&(_, _, id)| id)
                 .find(|&id| {
@@ -227,7 +230,10 @@ pub fn apply(
         }
         // Only a line comment of this file needs the line: a file's text is read again for it.
         let mut line = None;
-        for (_, w) in group.iter_mut().take(group_len) {
+        for at in here.chain(in_object) {
+            let Some((_, w)) = written.get_mut(at) else {
+                continue;
+            };
             // Within its rule and file: an object's annotations are in the object's file.
             let hit = match w.scope {
                 Scope::Object(id) => object == Some(id),
@@ -282,6 +288,18 @@ pub fn apply(
         }
     }
     out
+}
+
+/// The positions in `written` (sorted by rule, then file) of the suppressions of `rule` in `file`.
+fn group_of(written: &[(usize, Written)], rule: &str, file: FileId) -> std::ops::Range<usize> {
+    let start = written.partition_point(|(_, w)| (w.rule.as_str(), w.file) < (rule, file));
+    let len = written
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|(_, w)| w.rule == rule && w.file == file)
+        .count();
+    start..start + len
 }
 
 fn entry_matches(
