@@ -274,3 +274,82 @@ spec:
     assert_eq!(v["diagnostics"][0]["file"], "base/deployment.yaml");
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_patch_that_adds_to_a_list_leaves_the_list_s_finding_in_the_base() {
+    if !kubectl_on_path() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl must be on PATH in CI"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let app = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: example/api:1.0
+          livenessProbe: {httpGet: {path: /, port: 8080}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector: {app: api}
+  ports: [{port: 80, targetPort: 8080}]
+";
+    // Two overlays: one plain, one whose patch adds an argument to the container.
+    let patch = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          args: [--verbose]
+";
+    for (path, text) in [
+        ("base/app.yaml", app),
+        ("base/kustomization.yaml", "resources: [app.yaml]\n"),
+        ("plain/kustomization.yaml", "resources: [../base]\n"),
+        ("patched/args.yaml", patch),
+        (
+            "patched/kustomization.yaml",
+            "resources: [../base]\npatches:\n  - path: args.yaml\n",
+        ),
+    ] {
+        std::fs::create_dir_all(d.join(path).parent().unwrap()).unwrap();
+        std::fs::write(d.join(path), text).unwrap();
+    }
+    let (v, err, _) = kplint(d, &[]);
+    let readiness: Vec<(String, String, u64)> = findings(&v)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "missing-readiness-probe")
+        .collect();
+    // The containers are the base's: the patch only adds an argument to one of them, so the
+    // finding is the base's, once for both overlays.
+    assert_eq!(
+        readiness,
+        [(
+            "missing-readiness-probe".to_string(),
+            "base/app.yaml".to_string(),
+            14
+        )],
+        "{v}\n{err}"
+    );
+}

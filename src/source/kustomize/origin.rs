@@ -344,8 +344,17 @@ impl OriginLocator {
     ) -> Option<(PathBuf, Span)> {
         let field: Vec<Step<'_>> = steps(path).collect();
         let names = self.candidate_names(origin, kind, name);
-        self.in_patches(origin, kind, &names, &field, built_value)
-            .or_else(|| self.in_resource(origin, kind, &names, &field, built_value, false))
+        // A scalar is the last writer's: patches first, each checked against the built value.
+        // A collection (the containers, a selector) is the resource's, which patches only add
+        // to: a patch is its place only when the resource does not write it.
+        let written = if built_value.is_some() {
+            self.in_patches(origin, kind, &names, &field, built_value)
+                .or_else(|| self.in_resource(origin, kind, &names, &field, built_value, false))
+        } else {
+            self.in_resource(origin, kind, &names, &field, None, false)
+                .or_else(|| self.in_patches(origin, kind, &names, &field, None))
+        };
+        written
             .or_else(|| self.in_transformers(origin, &names, &field, built_value))
             .or_else(|| self.in_generator(origin, &names, &field))
             .or_else(|| self.in_resource(origin, kind, &names, &field, None, true))
