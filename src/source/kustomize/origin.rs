@@ -344,16 +344,13 @@ impl OriginLocator {
     ) -> Option<(PathBuf, Span)> {
         let field: Vec<Step<'_>> = steps(path).collect();
         let names = self.candidate_names(origin, kind, name);
-        // A scalar is the last writer's: patches first, each checked against the built value.
-        // A collection (the containers, a selector) is the resource's, which patches only add
-        // to: a patch is its place only when the resource does not write it.
-        let written = if built_value.is_some() {
-            self.in_patches(origin, kind, &names, &field, built_value)
-                .or_else(|| self.in_resource(origin, kind, &names, &field, built_value, false))
-        } else {
-            self.in_resource(origin, kind, &names, &field, None, false)
-                .or_else(|| self.in_patches(origin, kind, &names, &field, None))
-        };
+        // The resource first: a field it writes (with the built value, for a scalar) is its,
+        // whatever a patch repeats or adds to it (a patch naming a container adds an argument,
+        // it does not write the containers). Then the patches, last applied first, each
+        // checked against the built value.
+        let written = self
+            .in_resource(origin, kind, &names, &field, built_value, false)
+            .or_else(|| self.in_patches(origin, kind, &names, &field, built_value));
         written
             .or_else(|| self.in_transformers(origin, &names, &field, built_value))
             .or_else(|| self.in_generator(origin, &names, &field))
