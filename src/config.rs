@@ -40,6 +40,24 @@ pub struct Config {
     pub helm_values: Vec<String>,
     /// `--set` entries for every chart.
     pub helm_set: Vec<String>,
+    /// Render charts' test hooks too (`helm.tests`).
+    pub helm_tests: bool,
+    /// Settings for one chart each (`helm.charts`).
+    pub helm_charts: Vec<ChartConfig>,
+}
+
+/// How one chart is rendered (`helm.charts` entry); paths relative to the working directory
+/// when the configuration is below it.
+#[derive(Debug, Clone, Default)]
+pub struct ChartConfig {
+    /// The chart folder.
+    pub path: String,
+    pub release: Option<String>,
+    pub namespace: Option<String>,
+    /// Values files, after the ones every chart gets.
+    pub values: Vec<String>,
+    /// `--set` entries, after the ones every chart gets.
+    pub set: Vec<String>,
 }
 
 /// Why the configuration can't be used (exit code 2).
@@ -295,7 +313,8 @@ const TOP_KEYS: &[&str] = &[
     "kustomize",
     "helm",
 ];
-const HELM_KEYS: &[&str] = &["binary", "values", "set"];
+const HELM_KEYS: &[&str] = &["binary", "values", "set", "tests", "charts"];
+const CHART_KEYS: &[&str] = &["path", "release", "namespace", "values", "set"];
 const IGNORE_KEYS: &[&str] = &["rules", "kind", "namespace", "name", "files", "reason"];
 
 /// Parses configuration text; `base` is the folder relative paths in it are relative to.
@@ -431,6 +450,31 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                                     config.helm_set.push(p);
                                 }
                             }
+                            "tests" => {
+                                config.helm_tests = match r.string(hv, "`helm.tests`")?.as_str() {
+                                    "true" => true,
+                                    "false" => false,
+                                    other => {
+                                        return Err(r.error(
+                                            hv,
+                                            format!("`helm.tests: {other}` is not true or false"),
+                                            None,
+                                        ))
+                                    }
+                                }
+                            }
+                            "charts" => {
+                                if !r.tree.is_sequence(hv) {
+                                    return Err(r.error(
+                                        hv,
+                                        "`helm.charts` must be a list of charts",
+                                        Some("e.g. `charts: [{path: charts/web, release: web, values: [ci/web.yaml]}]`".to_string()),
+                                    ));
+                                }
+                                for &item in r.tree.items(hv) {
+                                    config.helm_charts.push(chart_entry(&r, item, base)?);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -450,6 +494,40 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
         }
     }
     Ok(config)
+}
+
+fn chart_entry(r: &Reader<'_>, item: NodeId, base: &Path) -> Result<ChartConfig, ConfigError> {
+    let mut chart = ChartConfig::default();
+    let mut has_path = false;
+    for (key, _, v) in r.entries(item, CHART_KEYS, "a `helm.charts` entry")? {
+        match key.as_str() {
+            "path" => {
+                chart.path = relative_to(base, &r.string(v, "`path` (a chart folder)")?);
+                has_path = true;
+            }
+            "release" => chart.release = Some(r.string(v, "`release`")?),
+            "namespace" => chart.namespace = Some(r.string(v, "`namespace`")?),
+            "values" => {
+                for (p, _) in r.strings(v, "a `values` file")? {
+                    chart.values.push(relative_to(base, &p));
+                }
+            }
+            "set" => {
+                for (p, _) in r.strings(v, "a `set` entry")? {
+                    chart.set.push(p);
+                }
+            }
+            _ => {}
+        }
+    }
+    if !has_path {
+        return Err(r.error(
+            item,
+            "a `helm.charts` entry needs `path:`, the chart folder",
+            None,
+        ));
+    }
+    Ok(chart)
 }
 
 fn ignore_entry(
@@ -604,5 +682,35 @@ mod tests {
         assert!(e.to_string().contains("names no"));
         let e = err("fail-on: sometimes\n");
         assert!(e.render(false).contains(".kplint.yaml:1:10"));
+    }
+
+    #[test]
+    fn units_and_helm_settings_read_and_their_mistakes_are_located() {
+        let c = parse_config(
+            ".kplint.yaml",
+            "units:\n  - [\"a/**\", \"b/**\"]\n  - \"c/**\"\nkustomize: kubectl\nhelm:\n  binary: /opt/helm\n  values: [ci.yaml]\n  set: [a=1]\n  tests: true\n  charts:\n    - {path: chart, release: shop, namespace: s, values: [v.yaml], set: [b=2]}\n",
+            Path::new(""),
+        )
+        .expect("parses");
+        assert_eq!(c.units, vec![vec!["a/**", "b/**"], vec!["c/**"]]);
+        assert_eq!(c.kustomize.as_deref(), Some("kubectl"));
+        assert_eq!(c.helm.as_deref(), Some("/opt/helm"));
+        assert_eq!(
+            (c.helm_values.len(), c.helm_set.len(), c.helm_tests),
+            (1, 1, true)
+        );
+        let chart = &c.helm_charts[0];
+        assert_eq!(
+            (chart.path.as_str(), chart.release.as_deref()),
+            ("chart", Some("shop"))
+        );
+        assert_eq!((chart.values.len(), chart.set.len()), (1, 1));
+        let e = err("helm:\n  charts:\n    - release: x\n");
+        assert_eq!(e.line(), Some(3));
+        assert!(e.to_string().contains("needs `path:`"));
+        let e = err("helm:\n  tests: maybe\n");
+        assert!(e.to_string().contains("not true or false"));
+        let e = err("units: a/**\n");
+        assert!(e.to_string().contains("must be a list"));
     }
 }

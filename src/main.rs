@@ -106,6 +106,9 @@ struct CheckArgs {
     /// A `--set key=value` passed to every chart's `helm template` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     helm_set: Vec<String>,
+    /// Render charts' test hooks (`templates/tests/`) too.
+    #[arg(long)]
+    helm_tests: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -471,6 +474,22 @@ fn tools_of(
     }
     let mut set = config.helm_set.clone();
     set.extend(args.helm_set.iter().cloned());
+    let mut charts = Vec::new();
+    for c in &config.helm_charts {
+        let dir = std::path::PathBuf::from(&c.path);
+        if !dir.join("Chart.yaml").is_file() {
+            return Err(format!("helm.charts: {}: no Chart.yaml there", c.path));
+        }
+        charts.push(kplint::source::render::ChartSettings {
+            dir: std::path::absolute(&dir)
+                .map(|d| kplint::source::units::normalise(&d))
+                .unwrap_or(dir),
+            release: c.release.clone(),
+            namespace: c.namespace.clone(),
+            values: c.values.iter().map(Into::into).collect(),
+            set: c.set.clone(),
+        });
+    }
     Ok(kplint::source::render::Tools {
         kustomize,
         helm,
@@ -478,7 +497,8 @@ fn tools_of(
             values,
             set,
             namespace: args.namespace.clone().or(config.namespace.clone()),
-            include_tests: false,
+            include_tests: args.helm_tests || config.helm_tests,
+            charts,
         },
     })
 }

@@ -353,3 +353,55 @@ spec:
         "{v}\n{err}"
     );
 }
+
+#[test]
+fn a_chart_is_rendered_with_its_own_settings_from_the_configuration() {
+    let Some(helm) = support::helm::helm() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let chart = support::helm::root().join("tests/repos/chart-basic");
+    for entry in [
+        "Chart.yaml",
+        "values.yaml",
+        "values-prod.yaml",
+        "templates/_helpers.tpl",
+        "templates/deployment.yaml",
+        "templates/service.yaml",
+        "templates/tests/test-connection.yaml",
+    ] {
+        let to = d.join("chart").join(entry);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(chart.join(entry), to).unwrap();
+    }
+    std::fs::write(
+        d.join(".kplint.yaml"),
+        "helm:\n  tests: true\n  charts:\n    - path: chart\n      release: shop\n      values: [chart/values-prod.yaml]\n",
+    )
+    .unwrap();
+    let helm = helm.to_string_lossy().to_string();
+    let (v, err, _) = check(d, &["chart", "--helm", &helm]);
+    let names: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|x| x["object"]["name"].as_str())
+        .collect();
+    // The release is the configured one, and the test hook is rendered (a bare Pod).
+    assert!(!names.is_empty(), "{v}\n{err}");
+    assert!(names.iter().all(|n| n.starts_with("shop-web")), "{names:?}");
+    assert!(
+        findings(&v).contains(&(
+            "bare-pod".to_string(),
+            "chart/templates/tests/test-connection.yaml".to_string(),
+            2
+        )),
+        "{v}"
+    );
+    // Without the configuration: the chart's name as release, no test hook.
+    let (v, _, _) = kplint(d, &["chart", "--helm", &helm]);
+    let rules: Vec<String> = findings(&v).into_iter().map(|(r, _, _)| r).collect();
+    assert!(!rules.contains(&"bare-pod".to_string()), "{v}");
+    assert_eq!(v["diagnostics"][0]["object"]["name"], "web-web", "{v}");
+}

@@ -29,6 +29,20 @@ pub struct HelmSettings {
     pub namespace: Option<String>,
     /// Render `templates/tests/` hooks too.
     pub include_tests: bool,
+    /// Settings of single charts, added to these for the chart in their folder.
+    pub charts: Vec<ChartSettings>,
+}
+
+/// How one chart is rendered, on top of what every chart gets.
+#[derive(Debug, Clone, Default)]
+pub struct ChartSettings {
+    /// The chart folder, absolute, `.` and `..` resolved.
+    pub dir: PathBuf,
+    /// The release name (default: the chart's name).
+    pub release: Option<String>,
+    pub namespace: Option<String>,
+    pub values: Vec<PathBuf>,
+    pub set: Vec<String>,
 }
 
 /// A built or rendered unit's output.
@@ -184,12 +198,28 @@ fn render_chart(
     helm: &Path,
     settings: &HelmSettings,
 ) -> Outcome {
-    let release = super::helm::chart_name(dir).unwrap_or_else(|| "release".to_string());
+    let own = settings.charts.iter().find(|c| c.dir == dir);
+    let release = own
+        .and_then(|c| c.release.clone())
+        .or_else(|| super::helm::chart_name(dir))
+        .unwrap_or_else(|| "release".to_string());
     let opts = super::helm::HelmOptions {
         release,
-        namespace: settings.namespace.clone(),
-        values: settings.values.clone(),
-        set: settings.set.clone(),
+        namespace: own
+            .and_then(|c| c.namespace.clone())
+            .or_else(|| settings.namespace.clone()),
+        values: settings
+            .values
+            .iter()
+            .chain(own.map(|c| &c.values).into_iter().flatten())
+            .cloned()
+            .collect(),
+        set: settings
+            .set
+            .iter()
+            .chain(own.map(|c| &c.set).into_iter().flatten())
+            .cloned()
+            .collect(),
         include_tests: settings.include_tests,
     };
     match super::helm::render(helm, dir, &unit.root, &opts) {
