@@ -405,3 +405,66 @@ fn a_chart_is_rendered_with_its_own_settings_from_the_configuration() {
     assert!(!rules.contains(&"bare-pod".to_string()), "{v}");
     assert_eq!(v["diagnostics"][0]["object"]["name"], "web-web", "{v}");
 }
+
+#[test]
+fn selectors_that_labels_transformers_write_are_read_from_the_build() {
+    if !kubectl_on_path() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "kubectl must be on PATH in CI"
+        );
+        return;
+    }
+    // As ingress-nginx's deploy/grafana: the Deployment and Service write no selector at all;
+    // commonLabels (or labels with includeSelectors) writes them. Linted as written, they are
+    // a selector-mismatch and a service-without-endpoints; built, nothing is wrong.
+    let app = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: grafana
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+        - name: grafana
+          image: grafana/grafana:10.0.0
+          readinessProbe: {httpGet: {path: /api/health, port: 3000}}
+          livenessProbe: {httpGet: {path: /api/health, port: 3000}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: grafana
+spec:
+  ports: [{port: 3000, targetPort: 3000}]
+";
+    for transformer in [
+        "commonLabels:\n  app: grafana\n",
+        "labels:\n  - pairs: {app: grafana}\n    includeSelectors: true\n",
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("grafana")).unwrap();
+        std::fs::write(d.join("grafana/app.yaml"), app).unwrap();
+        std::fs::write(
+            d.join("grafana/kustomization.yaml"),
+            format!("resources: [app.yaml]\n{transformer}"),
+        )
+        .unwrap();
+        let (v, err, code) = kplint(d, &[]);
+        assert_eq!(findings(&v), [], "{transformer}\n{v}\n{err}");
+        assert_eq!(code, 0);
+        // The same files without kustomize are linted as written, and the findings are there.
+        let out = Command::cargo_bin("kplint")
+            .unwrap()
+            .current_dir(d)
+            .env("PATH", "")
+            .args(["check", "--format", "json", "--no-config"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rules: Vec<String> = findings(&v).into_iter().map(|(r, _, _)| r).collect();
+        assert!(rules.contains(&"selector-mismatch".to_string()), "{v}");
+    }
+}
