@@ -515,7 +515,15 @@ fn process_file(
     pool.finish(&mut out.objects);
     for (document, mut d) in duplicate_keys {
         if let Some(obj) = out.objects.iter().find(|o| o.document == document) {
+            d.message.push_str("; kubectl rejects the document");
             d = d.object(obj);
+        } else {
+            // Not an object kubectl applies: nothing rejects it at deploy time, but the file
+            // still means different things to different readers.
+            d.message.push_str(
+                ": YAML does not allow it, and readers disagree on it (some reject the file, others keep one of the two values without a word)",
+            );
+            d.severity = report::Severity::Warning;
         }
         out.diagnostics.push(d);
     }

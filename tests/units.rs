@@ -237,9 +237,10 @@ kind: Deployment
 metadata:
   name: solo
   annotations:
-    ignore.kplint.io/singleton-without-pdb: \"leader-elected, one replica by design\"
+    ignore.kplint.io/singleton-without-pdb: \"one replica by design, drains may take it down\"
 spec:
   replicas: 1
+  strategy: {type: Recreate}
   selector:
     matchLabels: {app: solo}
   template:

@@ -149,6 +149,16 @@ impl Object {
         self.at_node(r.key.unwrap_or(r.value))
     }
 
+    /// The text of the scalar at `path`, for a field the typed view leaves out (an image, a
+    /// generateName): `None` when it is not written or not a scalar.
+    pub fn scalar_text(&self, path: &str) -> Option<&str> {
+        let r = resolve_written(&self.tree, self.root, path);
+        if !r.complete {
+            return None;
+        }
+        self.tree.scalar(r.value).map(|s| s.text)
+    }
+
     /// True when the field at `path` is written in the manifest.
     pub fn has(&self, path: &str) -> bool {
         resolve_written(&self.tree, self.root, path).complete

@@ -154,6 +154,12 @@ impl Diagnostic {
         Diagnostic::new("", Severity::Info, Location::default(), String::new())
     }
 
+    /// Reports at `severity` instead of the rule's default (a rule's milder case).
+    pub fn severity(mut self, severity: Severity) -> Diagnostic {
+        self.severity = severity;
+        self
+    }
+
     /// Adds the fix.
     pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Diagnostic {
         let mut help = help.into();

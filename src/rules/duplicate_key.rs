@@ -3,7 +3,7 @@
 use super::{Check, Pattern, Rule};
 use crate::report::Severity;
 
-/// A mapping repeats a key; kubectl rejects the document.
+/// A mapping repeats a key: kubectl rejects the object (a warning in a file that is no object).
 pub const RULE: Rule = Rule {
     id: "duplicate-key",
     severity: Severity::Error,

@@ -155,6 +155,15 @@ fn check_ingress(
 ) {
     let ns = obj.namespace.as_deref().unwrap_or_default();
     for b in backends(obj) {
+        // The AWS Load Balancer Controller's actions: `port: use-annotation` makes the backend
+        // the action in the annotation `alb.ingress.kubernetes.io/actions.<service name>` (a
+        // redirect, a fixed response), not a Service.
+        if matches!(
+            b.port,
+            Some(PortRef::Name("use-annotation") | PortRef::Text("use-annotation"))
+        ) {
+            continue;
+        }
         // A Service defined twice (alternative bundles): prefer the one in the Ingress's file,
         // and accept the port when any definition exposes it.
         let candidates = inv.resolve(obj, inv.named(ns, "Service", b.service));

@@ -53,10 +53,7 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .path(cs.path)
-            .help(format!(
-                "add `selector: {{matchLabels: {}}}` with the labels of the Pod template",
-                inline_map(labels)
-            )),
+            .help(select_template_help(obj, labels)),
         ));
         return;
     }
@@ -79,10 +76,7 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .path(cs.path)
-                .help(format!(
-                    "select the Pods of the template under matchLabels: `selector: {{matchLabels: {}}}`",
-                    inline_map(labels)
-                )),
+                .help(select_template_help(obj, labels)),
             ));
         }
         Selector::Nothing => {
@@ -172,6 +166,25 @@ fn invalid(obj: &Object, selector_path: &str, e: &InvalidSelector) -> Diagnostic
         ),
     )
     .help("use In or NotIn with at least one value, or Exists or DoesNotExist without values (operators are case-sensitive)")
+}
+
+/// How to select the template's Pods: its labels when it has some; when it has none, an empty
+/// `matchLabels` would be rejected too, so the template needs a label first.
+fn select_template_help(obj: &Object, labels: &Labels) -> String {
+    if labels.is_empty() {
+        let name = if obj.name().is_empty() {
+            "web"
+        } else {
+            obj.name()
+        };
+        return format!(
+            "the Pod template has no labels: label it (e.g. `app: {name}` in its metadata.labels) and select that label: `selector: {{matchLabels: {{app: {name}}}}}`"
+        );
+    }
+    format!(
+        "add `selector: {{matchLabels: {}}}` with the labels of the Pod template",
+        inline_map(labels)
+    )
 }
 
 fn inline_map(labels: &Labels) -> String {

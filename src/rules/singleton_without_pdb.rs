@@ -1,18 +1,23 @@
-//! `singleton-without-pdb`: a one-replica workload that no PodDisruptionBudget protects.
+//! `singleton-without-pdb`: a workload that declares it runs at most one Pod, and that no
+//! PodDisruptionBudget protects.
 
 use std::collections::HashSet;
 
 use super::{Check, Pattern, Rule};
-use crate::model::workload::{is_replicated, is_runtime_pod_label, pdb_selector};
-use crate::model::{Inventory, ObjectId};
+use crate::model::workload::{
+    claim_access_modes, is_replicated, is_runtime_pod_label, pdb_selector, pod_template,
+    pvc_volumes,
+};
+use crate::model::{Inventory, Object, ObjectId, Typed};
 use crate::report::{Diagnostic, Severity};
 
-/// A workload with effective replicas 1 that no PDB in its namespace selects.
+/// A declared singleton (a StatefulSet of one, a `Recreate` Deployment of one, or a workload of
+/// one on a ReadWriteOnce claim) that no PDB in its namespace selects.
 pub const RULE: Rule = Rule {
     id: "singleton-without-pdb",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     pattern: Pattern::SingletonService,
-    summary: "A workload that runs a single Pod and that no PodDisruptionBudget selects: a node drain evicts its only instance.",
+    summary: "A workload that declares it runs at most one Pod (StatefulSet of 1, Recreate, ReadWriteOnce claim) and that no PodDisruptionBudget selects: a node drain takes its only instance down without warning.",
     doc: include_str!("../../rules/singleton-without-pdb.md"),
     check: Check::Inventory(check),
 };
@@ -41,7 +46,13 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         if r.max != 1 {
             continue;
         }
-        let why = if r.autoscaled {
+        // A one-replica Deployment that rolls is not a singleton: it runs two Pods during
+        // every rollout, so it tolerates more than one. Its fix, if availability matters, is
+        // more replicas, which is the owner's call; a blocking PDB would only stall drains.
+        let Some(why) = singleton_reason(inv, obj) else {
+            continue;
+        };
+        let count = if r.autoscaled {
             "its HorizontalPodAutoscaler allows at most 1 replica"
         } else if obj.has("spec.replicas") {
             "replicas: 1"
@@ -53,15 +64,42 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                 obj,
                 "spec.replicas",
                 format!(
-                    "{} runs a single Pod ({why}) and no PodDisruptionBudget in namespace \"{}\" selects it: a voluntary eviction (kubectl drain, node upgrade, cluster autoscaler) takes the only instance down without waiting",
+                    "{} is a singleton ({why}; {count}) and no PodDisruptionBudget in namespace \"{}\" selects it: a voluntary eviction (kubectl drain, node upgrade, cluster autoscaler) takes its only instance down without waiting, until the replacement is scheduled and Ready",
                     obj.display(),
                     obj.namespace.as_deref().unwrap_or_default()
                 ),
             )
             .help(format!(
-                "add a PodDisruptionBudget with `maxUnavailable: 0` (or `minAvailable: 1`) whose selector matches the Pods of {}: drains then wait until you move the singleton deliberately (Singleton Service pattern)",
+                "if that downtime is acceptable, leave it (and suppress this finding); to make drains wait until you move {} deliberately, add a PodDisruptionBudget with `maxUnavailable: 0` selecting its Pods, knowing that drains and cluster upgrades then stall until someone does",
                 obj.display()
             )),
         );
     }
+}
+
+/// Why the manifest says that at most one Pod of `obj` may run, or `None` when it does not.
+fn singleton_reason(inv: &Inventory, obj: &Object) -> Option<&'static str> {
+    match &obj.typed {
+        // Ordinal identity: the StatefulSet controller never runs two Pods of one ordinal.
+        Typed::StatefulSet(_) => return Some("a StatefulSet"),
+        Typed::Deployment(d) => {
+            let strategy = d.spec.as_ref().and_then(|s| s.strategy.as_ref());
+            if strategy.and_then(|s| s.type_.as_deref()) == Some("Recreate") {
+                return Some("strategy: Recreate stops the old Pod before starting a new one");
+            }
+        }
+        _ => {}
+    }
+    let ns = obj.namespace.as_deref()?;
+    let t = pod_template(obj)?;
+    let exclusive = pvc_volumes(obj, &t).iter().any(|v| {
+        !v.read_only
+            && claim_access_modes(inv, obj, ns, v.claim).is_some_and(|(_, modes)| {
+                !modes.is_empty()
+                    && modes
+                        .iter()
+                        .all(|m| matches!(*m, "ReadWriteOnce" | "ReadWriteOncePod"))
+            })
+    });
+    exclusive.then_some("it writes a ReadWriteOnce claim, which one node at a time can attach")
 }

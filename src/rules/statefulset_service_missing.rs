@@ -22,6 +22,11 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     if !services.is_empty() {
         return;
     }
+    // Per-Pod DNS names are how replicas find each other; a set of one is reached through a
+    // Service, and many (CSI controllers) set serviceName only because it used to be required.
+    if inv.replicas(obj).is_none_or(|r| r.max <= 1) {
+        return;
+    }
     out.push(
         RULE.at(
             obj,

@@ -8,7 +8,7 @@ use crate::report::{Diagnostic, Severity};
 /// The Service named by a StatefulSet's `serviceName` is not headless.
 pub const RULE: Rule = Rule {
     id: "statefulset-service-not-headless",
-    severity: Severity::Error,
+    severity: Severity::Warning,
     pattern: Pattern::StatefulService,
     summary: "The governing Service of a StatefulSet is not headless (clusterIP: None): its Pods get no stable per-Pod DNS names.",
     doc: include_str!("../../rules/statefulset-service-not-headless.md"),
@@ -18,6 +18,11 @@ pub const RULE: Rule = Rule {
 fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
     // A StatefulSet defined several times (`duplicate-object`) is judged once.
     if !matches!(obj.typed, Typed::StatefulSet(_)) || !inv.is_first_definition(obj) {
+        return;
+    }
+    // A set of one has no peers to find by per-Pod name: its clients use the Service's
+    // ClusterIP, which works.
+    if inv.replicas(obj).is_none_or(|r| r.max <= 1) {
         return;
     }
     let Some((name, mut services)) = governing_services(inv, obj) else {

@@ -1074,7 +1074,9 @@ fn finish_document(b: &mut DocumentBuilder, index: u32, out: &mut ParsedFile) ->
         out.problems.push(ParseProblem {
             kind: ProblemKind::DuplicateKey,
             span: b.tree.span(second),
-            message: format!("mapping key \"{key}\" is repeated; kubectl rejects the document"),
+            // What breaks depends on whether the document is a Kubernetes object, which only
+            // the decoder knows: it completes the message.
+            message: format!("mapping key \"{key}\" is repeated"),
             help: Some(format!(
                 "remove one of the two `{key}` keys (a missing `---` between two objects causes this too)"
             )),

@@ -31,8 +31,8 @@ pub use self::other::{
     PodDisruptionBudget, PodDisruptionBudgetSpec,
 };
 pub use self::pod::{
-    Container, ContainerPort, EnvVar, EnvVarSource, Pod, PodSpec, PodTemplateSpec, Probe,
-    ProjectedVolumeSource, Volume, VolumeProjection,
+    Container, ContainerPort, EnvVar, EnvVarSource, KnownImage, Pod, PodSpec, PodTemplateSpec,
+    Probe, ProjectedVolumeSource, Volume, VolumeProjection,
 };
 
 /// Converts each item into its view, in a new allocation sized to the items: `collect` may

@@ -77,6 +77,9 @@ pub struct Container {
     pub args: Option<Box<[SmolStr]>>,
     pub command: Option<Box<[SmolStr]>>,
     pub env: Option<Box<[EnvVar]>>,
+    /// What the image is, when rules know it: one byte instead of the image's name.
+    #[serde(deserialize_with = "known_image")]
+    pub image: KnownImage,
     pub liveness_probe: Option<Probe>,
     #[serde(deserialize_with = "super::nullable")]
     pub name: SmolStr,
@@ -91,6 +94,7 @@ impl From<k::Container> for Container {
             args: opt_list(c.args).map(Vec::into_boxed_slice),
             command: opt_list(c.command).map(Vec::into_boxed_slice),
             env: opt_list(c.env).map(Vec::into_boxed_slice),
+            image: c.image.as_deref().map(KnownImage::of).unwrap_or_default(),
             liveness_probe: c.liveness_probe.map(Into::into),
             name: c.name.into(),
             ports: opt_list(c.ports).map(Vec::into_boxed_slice),
@@ -98,6 +102,36 @@ impl From<k::Container> for Container {
             restart_policy: c.restart_policy.map(Into::into),
         }
     }
+}
+
+/// Images whose job rules know from the name alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum KnownImage {
+    #[default]
+    Other,
+    /// `pause`: keeps a Pod alive and does nothing else.
+    Pause,
+    /// The CSI `livenessprobe` sidecar: serves another container's liveness endpoint.
+    LivenessProbe,
+}
+
+impl KnownImage {
+    /// Classifies an image reference by its repository's last path segment, whatever the
+    /// registry, tag or digest (`registry.k8s.io/pause:3.9`, `…/sig-storage/livenessprobe@sha256:…`).
+    pub fn of(image: &str) -> KnownImage {
+        let last = image.rsplit('/').next().unwrap_or_default();
+        let repository = last.split([':', '@']).next().unwrap_or_default();
+        match repository {
+            "pause" => KnownImage::Pause,
+            "livenessprobe" => KnownImage::LivenessProbe,
+            _ => KnownImage::Other,
+        }
+    }
+}
+
+fn known_image<'de, D: serde::Deserializer<'de>>(d: D) -> Result<KnownImage, D::Error> {
+    let image = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(d)?;
+    Ok(image.as_deref().map(KnownImage::of).unwrap_or_default())
 }
 
 /// A port a container declares: its number, and the name and protocol a Service's
