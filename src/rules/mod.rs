@@ -211,15 +211,29 @@ mod tests {
                 "rules/{}.md must start with its id",
                 r.id
             );
-            for section in [
-                "## What it checks",
-                "## Why it matters",
-                "## Example",
-                "## Fix",
-                "## Suppress",
-            ] {
-                assert!(r.doc.contains(section), "rules/{}.md lacks {section}", r.id);
-            }
+            // One layout for every page: these sections, in this order, and nothing else at
+            // the second level. Severity and pattern come from the metadata, never the page.
+            let sections: Vec<&str> = r.doc.lines().filter(|l| l.starts_with("## ")).collect();
+            assert_eq!(
+                sections,
+                [
+                    "## What it checks",
+                    "## Why it matters",
+                    "## When it does not apply",
+                    "## Example",
+                    "## Fix",
+                    "## Suppress",
+                ],
+                "rules/{}.md: sections out of the common layout",
+                r.id
+            );
+            assert!(
+                !r.doc
+                    .lines()
+                    .any(|l| l.starts_with("**Severity:**") || l.starts_with("Severity:")),
+                "rules/{}.md states its severity by hand",
+                r.id
+            );
         }
     }
 }
