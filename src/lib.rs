@@ -612,7 +612,12 @@ fn lint_loaded(
             .iter()
             .map(|f| render_failed(f, &stage.reads, &files)),
     );
-    let inventory = Inventory::new(files, objects, options.namespace.clone());
+    let mut inventory = Inventory::new(files, objects, options.namespace.clone());
+    inventory.folder_units = stage
+        .units
+        .iter()
+        .map(|u| u.kind == source::units::UnitKind::Folder)
+        .collect();
     // The findings of the decode first, as they were made; then the rules', each worker's part
     // moved into the one list as it is done.
     let findings = Findings::with_capacity(diagnostics.len() + inventory.objects.len());

@@ -147,6 +147,46 @@ fn declared_units_apply_the_bundles_together() {
 }
 
 #[test]
+fn sibling_files_that_define_one_object_are_read_as_possible_alternatives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let config = |mode: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: serving\ndata: {{mode: {mode}}}\n"
+        )
+    };
+    write_tree(
+        d,
+        &[
+            ("app/serving-cpu.yaml", &config("cpu")),
+            ("app/serving-gpu.yaml", &config("gpu")),
+            (
+                "single/both.yaml",
+                &format!("{}---\n{}", config("cpu"), config("gpu")),
+            ),
+        ],
+    );
+    let (v, _, code) = kplint(d, &[]);
+    let dups: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "duplicate-object")
+        .map(|d| (d["file"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    // Two files of one folder: maybe alternatives, an info. One file: applied together.
+    assert_eq!(
+        dups,
+        [
+            ("app/serving-gpu.yaml", "info"),
+            ("single/both.yaml", "warning")
+        ],
+        "{v}"
+    );
+    assert_eq!(code, 1);
+}
+
+#[test]
 fn findings_on_built_objects_are_placed_where_the_user_wrote_them() {
     if !kubectl_on_path() {
         return;

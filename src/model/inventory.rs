@@ -47,6 +47,9 @@ pub struct Inventory {
     /// By object id: the first object in input order with the same group, kind, namespace and
     /// name (itself when it is the first, or unnamed). Six rules ask, for every object.
     first: Vec<ObjectId>,
+    /// By unit id: true for a folder of plain manifests, whose files may be alternatives that
+    /// are applied one at a time (`kubectl apply -f serving-gpu.yaml` *or* `serving-cpu.yaml`).
+    pub folder_units: Vec<bool>,
 }
 
 /// Object ids by key hash, as two sorted arrays: 12 bytes an entry, where a hash map of
@@ -227,6 +230,7 @@ impl Inventory {
             label_index: KeyIndex::default(),
             hpas: KeyIndex::default(),
             first: Vec::new(),
+            folder_units: Vec::new(),
         };
         for (i, obj) in objects.iter_mut().enumerate() {
             obj.id = crate::source::file::to_u32(i);
@@ -274,6 +278,14 @@ impl Inventory {
     /// the selected Pods do not name), which exists only between objects applied together.
     pub fn same_unit(&self, a: &Object, b: &Object) -> bool {
         same_unit(a, b)
+    }
+
+    /// True when `a` and `b` come from two files of one folder of plain manifests: applied
+    /// with the folder they conflict, but the files may as well be alternatives.
+    pub fn in_sibling_files(&self, a: &Object, b: &Object) -> bool {
+        a.file != b.file
+            && a.unit == b.unit
+            && self.folder_units.get(a.unit as usize).copied() == Some(true)
     }
 
     /// The targets of a *reference* from `from` (a Service's Pods, a PDB's workloads, an HPA's

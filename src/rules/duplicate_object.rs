@@ -45,6 +45,18 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
             "remove the redundant copy, so that a later edit to one of them is not silently undone by the other",
             Severity::Info,
         )
+    } else if inv.in_sibling_files(earlier, obj) {
+        // Two files of one plain folder: `serving-cpu.yaml` and `serving-gpu.yaml` are most often
+        // alternatives applied one at a time, which only the user knows. Worth reading, not a
+        // defect to act on; a kustomization, a chart or a single file has no such reading.
+        (
+            format!(
+                "{}{ns} is also defined in {where_first}, in the same folder: if the two files are alternatives, applied one at a time, nothing is wrong; applied together (`kubectl apply -f` on the folder), this definition replaces the first",
+                obj.display()
+            ),
+            "if the files are alternatives, say so with separate `units:` in .kplint.yaml (or separate folders) and this finding goes; if they are applied together, keep one definition",
+            Severity::Info,
+        )
     } else {
         (
             format!(
