@@ -44,6 +44,9 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print only the number of findings per rule and the summary line (human format).
+    #[arg(long)]
+    statistics: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<String>,
@@ -164,11 +167,11 @@ fn main() -> ExitCode {
 /// the run's peak memory.
 fn write_report(
     report: &kplint::report::Report,
-    format: Format,
+    args: &CheckArgs,
     color: bool,
     out: impl Write,
 ) -> std::io::Result<()> {
-    match format {
+    match args.format {
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
@@ -177,6 +180,7 @@ fn write_report(
             report,
             human::HumanOptions {
                 color,
+                statistics_only: args.statistics,
                 ..Default::default()
             },
             out,
@@ -267,6 +271,14 @@ fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static rules::Rule>, Exi
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
+    // Refused rather than ignored: a script that asks for both would otherwise get the whole
+    // report and think it got the table. The JSON already holds every finding to count.
+    if args.statistics && !matches!(args.format, Format::Human) {
+        eprintln!(
+            "error: --statistics is a view of the human format; --format json already holds every finding (count them with e.g. `jq '.diagnostics | group_by(.rule) | map({{rule: .[0].rule, n: length}})'`)"
+        );
+        return ExitCode::from(2);
+    }
     let config = match load_config(&args) {
         Ok(c) => c.unwrap_or_default(),
         Err(code) => return code,
@@ -374,6 +386,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for note in &notes {
         eprintln!("note: {note}");
     }
+    // Nothing to lint is a usage error (exit 2): no report is written, only the reason, so
+    // stdout never says "no problems" about a run that checked nothing.
+    if !args.allow_empty {
+        if let Some(reason) = nothing_linted(&report, &args.paths) {
+            eprintln!("error: {reason}; pass --allow-empty to accept this");
+            return ExitCode::from(2);
+        }
+    }
     report.show_suppressed = args.show_suppressed;
     let color = !args.no_color
         && args.output.is_none()
@@ -382,7 +402,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match &args.output {
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|file| {
-                write_report(&report, args.format, color, std::io::BufWriter::new(file))
+                write_report(&report, &args, color, std::io::BufWriter::new(file))
             });
             if let Err(e) = written {
                 eprintln!("error: --output {path}: {e}");
@@ -392,7 +412,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         None => {
             // A closed pipe (`kplint … | head`) is not an error worth reporting.
             let out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = write_report(&report, args.format, color, out);
+            let _ = write_report(&report, &args, color, out);
         }
     }
     // Texts are read again for the report; a file edited meanwhile no longer matches the spans.
@@ -401,16 +421,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
             "note: {} changed while kplint ran; the lines and columns shown for it may be off",
             file.name
         );
-    }
-    // A unit that did not build holds objects nobody could read: its render-failed finding
-    // is the verdict (exit 1), not an empty run.
-    let unbuilt = report.diagnostics.iter().any(|d| d.rule == "render-failed");
-    if report.summary.objects == 0 && !unbuilt && !args.allow_empty {
-        eprintln!(
-            "error: no Kubernetes object found in {} file(s) ({} document(s) without `kind`); pass --allow-empty to accept this",
-            report.summary.files, report.summary.not_objects
-        );
-        return ExitCode::from(2);
     }
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Error,
@@ -430,6 +440,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
     std::mem::forget(report);
     std::mem::forget(objects);
     code
+}
+
+/// Why a run linted nothing, or `None` when it linted something. A run that reported a
+/// finding linted something, even without an object: a file that is not YAML
+/// (`invalid-yaml`), can't be read (`unreadable-file`) or a unit that did not build
+/// (`render-failed`) is a verdict on its inputs, and the exit code follows `--fail-on`.
+fn nothing_linted(report: &kplint::report::Report, paths: &[String]) -> Option<String> {
+    let s = &report.summary;
+    if s.objects > 0 || !report.diagnostics.is_empty() || !report.suppressed.is_empty() {
+        return None;
+    }
+    if s.files == 0 {
+        return Some(format!(
+            "no manifest file (.yaml, .yml, .json) found in {}",
+            paths.join(", ")
+        ));
+    }
+    Some(format!(
+        "no Kubernetes object found in {} file(s) ({} document(s) without `kind`)",
+        s.files, s.not_objects
+    ))
 }
 
 /// The programs that build and render units: named ones must exist (exit 2 otherwise); the

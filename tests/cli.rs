@@ -232,6 +232,7 @@ fn json_contract_fields_and_positions() {
         "files",
         "documents",
         "objects",
+        "objects_without_kind_checks",
         "unknown_kinds",
         "error",
         "warning",
