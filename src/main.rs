@@ -479,20 +479,34 @@ fn tools_of(
             p.to_path_buf()
         }
     };
+    // Where a binary was named, for its error: the flag, or the configuration's key.
+    let origin = |flag: &str, from_flag: bool, key: &str, bin: &str| {
+        if from_flag {
+            format!("{flag} {bin}")
+        } else {
+            format!("{}: {key}: {bin}", config.path.display())
+        }
+    };
     let kustomize_bin = args.kustomize.clone().or(config.kustomize.clone());
     let kustomize = match &kustomize_bin {
         Some(bin) => Some(
-            kustomize::build::find_builder(Some(&located(bin)))
-                .ok_or_else(|| format!("--kustomize {bin}: no such kubectl or kustomize binary"))?,
+            kustomize::build::find_builder(Some(&located(bin))).ok_or_else(|| {
+                format!(
+                    "{}: no such kubectl or kustomize binary",
+                    origin("--kustomize", args.kustomize.is_some(), "kustomize", bin)
+                )
+            })?,
         ),
         None => kustomize::build::find_builder(None),
     };
     let helm_bin = args.helm.clone().or(config.helm.clone());
     let helm = match &helm_bin {
-        Some(bin) => Some(
-            helm::find_binary(Some(&located(bin)))
-                .ok_or_else(|| format!("--helm {bin}: no such helm binary"))?,
-        ),
+        Some(bin) => Some(helm::find_binary(Some(&located(bin))).ok_or_else(|| {
+            format!(
+                "{}: no such helm binary",
+                origin("--helm", args.helm.is_some(), "helm", bin)
+            )
+        })?),
         None => helm::find_binary(None),
     };
     let mut values: Vec<std::path::PathBuf> = config.helm_values.iter().map(Into::into).collect();
@@ -507,10 +521,8 @@ fn tools_of(
     set.extend(args.helm_set.iter().cloned());
     let mut charts = Vec::new();
     for c in &config.helm_charts {
+        // `config::load` has checked that it is a chart folder, at its line.
         let dir = std::path::PathBuf::from(&c.path);
-        if !dir.join("Chart.yaml").is_file() {
-            return Err(format!("helm.charts: {}: no Chart.yaml there", c.path));
-        }
         charts.push(kplint::source::render::ChartSettings {
             dir: std::path::absolute(&dir)
                 .map(|d| kplint::source::units::normalise(&d))

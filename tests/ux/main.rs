@@ -2,6 +2,7 @@
 //! a broken file, an empty folder and a long report.
 //! One test binary, one file per subject: each binary costs a link on a small machine.
 
+mod config_paths;
 mod empty_runs;
 mod json_summary;
 mod statistics;
