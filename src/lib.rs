@@ -17,6 +17,7 @@
 )]
 
 pub mod config;
+pub mod explain;
 pub mod model;
 pub mod report;
 pub mod rules;

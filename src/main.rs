@@ -29,10 +29,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
-    /// Print the documentation of one rule.
+    /// Print the documentation of one rule, as text (colour on a terminal).
     Explain {
         /// The rule id, e.g. `bare-pod`.
         rule: String,
+        /// Print the page's Markdown source instead (for a Markdown viewer or a web page).
+        #[arg(long)]
+        markdown: bool,
+        /// Never colour the output (colour is used only on a terminal anyway).
+        #[arg(long)]
+        no_color: bool,
     },
 }
 
@@ -150,17 +156,33 @@ fn main() -> ExitCode {
             print_out(&list_rules(format));
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => match rules::by_id(&rule) {
-            Some(r) => {
-                print_out(r.doc);
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no rule named `{rule}`; `kplint rules` lists them");
-                ExitCode::from(2)
-            }
-        },
+        Command::Explain {
+            rule,
+            markdown,
+            no_color,
+        } => explain(&rule, markdown, no_color),
     }
+}
+
+/// `kplint explain`: text by default, piped or not (`kplint explain x | less` is read by a
+/// person too); colour only on a terminal; the Markdown source with `--markdown`.
+fn explain(id: &str, markdown: bool, no_color: bool) -> ExitCode {
+    let Some(rule) = rules::by_id(id) else {
+        let hint = did_you_mean(id)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        eprintln!("error: no rule named `{id}`{hint} (`kplint rules` lists them)");
+        return ExitCode::from(2);
+    };
+    let page = kplint::explain::markdown(rule);
+    if markdown {
+        print_out(&page);
+    } else {
+        let color =
+            !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        print_out(&kplint::explain::to_text(&page, color));
+    }
+    ExitCode::SUCCESS
 }
 
 /// Writes the report in `format` to `out` as it is produced: a large report's whole text was
@@ -205,6 +227,7 @@ fn list_rules(format: ListFormat) -> String {
                         "id": r.id,
                         "severity": r.severity.as_str(),
                         "pattern": r.pattern.as_str(),
+                        "engine": r.is_engine(),
                         "summary": r.summary,
                     })
                 })
@@ -217,11 +240,17 @@ fn list_rules(format: ListFormat) -> String {
             let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in rules::ALL {
+                // As `kplint explain`'s header says: engine diagnostics are always on.
+                let pattern = if r.is_engine() {
+                    format!("{} (always on)", r.pattern.as_str())
+                } else {
+                    r.pattern.as_str().to_string()
+                };
                 s.push_str(&format!(
                     "{:width$}  {:7}  {:17}  {}\n",
                     r.id,
                     r.severity.as_str(),
-                    r.pattern.as_str(),
+                    pattern,
                     r.summary
                 ));
             }

@@ -1,9 +1,11 @@
 //! The first five minutes with kplint (issue 21): what a new user meets on a real repository,
-//! a broken file, an empty folder and a long report.
+//! a broken file, an empty folder, a long report, a wrong path in the configuration and
+//! `kplint explain`.
 //! One test binary, one file per subject: each binary costs a link on a small machine.
 
 mod config_paths;
 mod empty_runs;
+mod explain;
 mod json_summary;
 mod statistics;
 
