@@ -15,6 +15,9 @@ use crate::rules;
 use crate::source::tree::{parse, NodeId, Tree};
 use crate::source::{SourceFile, Span};
 
+mod paths;
+use paths::{Expect, WrittenPath};
+
 /// The names kplint looks for, in each folder from the working directory up.
 pub const FILE_NAMES: &[&str] = &[".kplint.yaml", ".kplint.yml"];
 
@@ -44,6 +47,8 @@ pub struct Config {
     pub helm_tests: bool,
     /// Settings for one chart each (`helm.charts`).
     pub helm_charts: Vec<ChartConfig>,
+    /// Every path written in the file, with its place: [`load`] checks that each exists.
+    written_paths: Vec<WrittenPath>,
 }
 
 /// How one chart is rendered (`helm.charts` entry); paths relative to the working directory
@@ -210,6 +215,9 @@ pub fn load(path: &Path) -> Result<Config, ConfigError> {
     let name = crate::source::discover::display_path(shown);
     let base = shown.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut config = parse_config(&name, &text, &base)?;
+    // Checked here, not while parsing: whether a path exists depends on the disk and the
+    // working directory, which a parse of a text alone (its tests, an editor) does not have.
+    paths::check(&config.written_paths, &name, &text, &base)?;
     config.path = path.to_path_buf();
     Ok(config)
 }
@@ -268,6 +276,34 @@ impl Reader<'_> {
             };
             self.error(node, format!("unknown rule `{id}`"), Some(help))
         })
+    }
+
+    /// A path as written at `node`, to be checked once the whole file is read.
+    fn written(&self, path: &str, node: NodeId, expect: Expect) -> WrittenPath {
+        WrittenPath {
+            path: path.to_string(),
+            span: self.tree.span(node),
+            expect,
+        }
+    }
+
+    /// A binary as written: a bare name is looked up on PATH when the run starts; one written
+    /// as a path is relative to the configuration's folder, as every other path in it, and
+    /// must exist.
+    fn binary(
+        &self,
+        base: &Path,
+        bin: &str,
+        node: NodeId,
+        what: &'static str,
+        written: &mut Vec<WrittenPath>,
+    ) -> String {
+        if Path::new(bin).components().count() < 2 {
+            return bin.to_string();
+        }
+        let resolved = relative_to(base, bin);
+        written.push(self.written(&resolved, node, Expect::File(what)));
+        resolved
     }
 
     fn glob(&self, pattern: &str, node: NodeId) -> Result<Glob, ConfigError> {
@@ -408,8 +444,14 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                 }
             }
             "context" => {
-                for (p, _) in r.strings(v, "a `context` path")? {
-                    config.context.push(relative_to(base, &p));
+                for (p, node) in r.strings(v, "a `context` path")? {
+                    let resolved = relative_to(base, &p);
+                    config.written_paths.push(r.written(
+                        &resolved,
+                        node,
+                        Expect::Exists("`context` path"),
+                    ));
+                    config.context.push(resolved);
                 }
             }
             "units" => {
@@ -429,20 +471,49 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                     let mut entry = Vec::new();
                     for (g, node) in globs {
                         r.glob(&g, node)?;
+                        config.written_paths.push(r.written(
+                            &g,
+                            node,
+                            Expect::GlobFolder("`units` glob"),
+                        ));
                         entry.push(g);
                     }
                     config.units.push(entry);
                 }
             }
-            "kustomize" => config.kustomize = Some(r.string(v, "`kustomize` (a binary)")?),
+            "kustomize" => {
+                let bin = r.string(v, "`kustomize` (a binary)")?;
+                config.kustomize = Some(r.binary(
+                    base,
+                    &bin,
+                    v,
+                    "`kustomize` binary",
+                    &mut config.written_paths,
+                ));
+            }
             "helm" => {
                 if r.tree.is_mapping(v) {
                     for (key, _, hv) in r.entries(v, HELM_KEYS, "`helm`")? {
                         match key.as_str() {
-                            "binary" => config.helm = Some(r.string(hv, "`helm.binary`")?),
+                            "binary" => {
+                                let bin = r.string(hv, "`helm.binary`")?;
+                                config.helm = Some(r.binary(
+                                    base,
+                                    &bin,
+                                    hv,
+                                    "`helm` binary",
+                                    &mut config.written_paths,
+                                ));
+                            }
                             "values" => {
-                                for (p, _) in r.strings(hv, "a `helm.values` file")? {
-                                    config.helm_values.push(relative_to(base, &p));
+                                for (p, node) in r.strings(hv, "a `helm.values` file")? {
+                                    let resolved = relative_to(base, &p);
+                                    config.written_paths.push(r.written(
+                                        &resolved,
+                                        node,
+                                        Expect::File("`helm.values` file"),
+                                    ));
+                                    config.helm_values.push(resolved);
                                 }
                             }
                             "set" => {
@@ -472,14 +543,18 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                                     ));
                                 }
                                 for &item in r.tree.items(hv) {
-                                    config.helm_charts.push(chart_entry(&r, item, base)?);
+                                    let chart =
+                                        chart_entry(&r, item, base, &mut config.written_paths)?;
+                                    config.helm_charts.push(chart);
                                 }
                             }
                             _ => {}
                         }
                     }
                 } else {
-                    config.helm = Some(r.string(v, "`helm` (a binary, or a mapping)")?);
+                    let bin = r.string(v, "`helm` (a binary, or a mapping)")?;
+                    config.helm =
+                        Some(r.binary(base, &bin, v, "`helm` binary", &mut config.written_paths));
                 }
             }
             "ignore" => {
@@ -496,20 +571,32 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
     Ok(config)
 }
 
-fn chart_entry(r: &Reader<'_>, item: NodeId, base: &Path) -> Result<ChartConfig, ConfigError> {
+fn chart_entry(
+    r: &Reader<'_>,
+    item: NodeId,
+    base: &Path,
+    written: &mut Vec<WrittenPath>,
+) -> Result<ChartConfig, ConfigError> {
     let mut chart = ChartConfig::default();
     let mut has_path = false;
     for (key, _, v) in r.entries(item, CHART_KEYS, "a `helm.charts` entry")? {
         match key.as_str() {
             "path" => {
                 chart.path = relative_to(base, &r.string(v, "`path` (a chart folder)")?);
+                written.push(r.written(&chart.path, v, Expect::Chart));
                 has_path = true;
             }
             "release" => chart.release = Some(r.string(v, "`release`")?),
             "namespace" => chart.namespace = Some(r.string(v, "`namespace`")?),
             "values" => {
-                for (p, _) in r.strings(v, "a `values` file")? {
-                    chart.values.push(relative_to(base, &p));
+                for (p, node) in r.strings(v, "a `values` file")? {
+                    let resolved = relative_to(base, &p);
+                    written.push(r.written(
+                        &resolved,
+                        node,
+                        Expect::File("`helm.charts` values file"),
+                    ));
+                    chart.values.push(resolved);
                 }
             }
             "set" => {

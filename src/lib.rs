@@ -17,6 +17,7 @@
 )]
 
 pub mod config;
+pub mod explain;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -584,7 +585,7 @@ fn lint_loaded(
             summary.not_objects += r.not_objects;
             summary.patches += usize::from(r.patch);
             summary.objects += r.objects.len();
-            summary.unknown_kinds += r
+            summary.objects_without_kind_checks += r
                 .objects
                 .iter()
                 .filter(|o| matches!(o.typed, Typed::Unknown))

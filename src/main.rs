@@ -29,10 +29,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
-    /// Print the documentation of one rule.
+    /// Print the documentation of one rule, as text (colour on a terminal).
     Explain {
         /// The rule id, e.g. `bare-pod`.
         rule: String,
+        /// Print the page's Markdown source instead (for a Markdown viewer or a web page).
+        #[arg(long)]
+        markdown: bool,
+        /// Never colour the output (colour is used only on a terminal anyway).
+        #[arg(long)]
+        no_color: bool,
     },
 }
 
@@ -44,6 +50,9 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Print only the number of findings per rule and the summary line (human format).
+    #[arg(long)]
+    statistics: bool,
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<String>,
@@ -147,28 +156,44 @@ fn main() -> ExitCode {
             print_out(&list_rules(format));
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => match rules::by_id(&rule) {
-            Some(r) => {
-                print_out(r.doc);
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no rule named `{rule}`; `kplint rules` lists them");
-                ExitCode::from(2)
-            }
-        },
+        Command::Explain {
+            rule,
+            markdown,
+            no_color,
+        } => explain(&rule, markdown, no_color),
     }
+}
+
+/// `kplint explain`: text by default, piped or not (`kplint explain x | less` is read by a
+/// person too); colour only on a terminal; the Markdown source with `--markdown`.
+fn explain(id: &str, markdown: bool, no_color: bool) -> ExitCode {
+    let Some(rule) = rules::by_id(id) else {
+        let hint = did_you_mean(id)
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        eprintln!("error: no rule named `{id}`{hint} (`kplint rules` lists them)");
+        return ExitCode::from(2);
+    };
+    let page = kplint::explain::markdown(rule);
+    if markdown {
+        print_out(&page);
+    } else {
+        let color =
+            !no_color && std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+        print_out(&kplint::explain::to_text(&page, color));
+    }
+    ExitCode::SUCCESS
 }
 
 /// Writes the report in `format` to `out` as it is produced: a large report's whole text was
 /// the run's peak memory.
 fn write_report(
     report: &kplint::report::Report,
-    format: Format,
+    args: &CheckArgs,
     color: bool,
     out: impl Write,
 ) -> std::io::Result<()> {
-    match format {
+    match args.format {
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
@@ -177,6 +202,7 @@ fn write_report(
             report,
             human::HumanOptions {
                 color,
+                statistics_only: args.statistics,
                 ..Default::default()
             },
             out,
@@ -201,6 +227,7 @@ fn list_rules(format: ListFormat) -> String {
                         "id": r.id,
                         "severity": r.severity.as_str(),
                         "pattern": r.pattern.as_str(),
+                        "engine": r.is_engine(),
                         "summary": r.summary,
                     })
                 })
@@ -213,11 +240,17 @@ fn list_rules(format: ListFormat) -> String {
             let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
             let mut s = String::new();
             for r in rules::ALL {
+                // As `kplint explain`'s header says: engine diagnostics are always on.
+                let pattern = if r.is_engine() {
+                    format!("{} (always on)", r.pattern.as_str())
+                } else {
+                    r.pattern.as_str().to_string()
+                };
                 s.push_str(&format!(
                     "{:width$}  {:7}  {:17}  {}\n",
                     r.id,
                     r.severity.as_str(),
-                    r.pattern.as_str(),
+                    pattern,
                     r.summary
                 ));
             }
@@ -267,6 +300,14 @@ fn rule_ids(flag: &str, ids: &[String]) -> Result<Vec<&'static rules::Rule>, Exi
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
+    // Refused rather than ignored: a script that asks for both would otherwise get the whole
+    // report and think it got the table. The JSON already holds every finding to count.
+    if args.statistics && !matches!(args.format, Format::Human) {
+        eprintln!(
+            "error: --statistics is a view of the human format; --format json already holds every finding (count them with e.g. `jq '.diagnostics | group_by(.rule) | map({{rule: .[0].rule, n: length}})'`)"
+        );
+        return ExitCode::from(2);
+    }
     let config = match load_config(&args) {
         Ok(c) => c.unwrap_or_default(),
         Err(code) => return code,
@@ -374,6 +415,14 @@ fn run_check(args: CheckArgs) -> ExitCode {
     for note in &notes {
         eprintln!("note: {note}");
     }
+    // Nothing to lint is a usage error (exit 2): no report is written, only the reason, so
+    // stdout never says "no problems" about a run that checked nothing.
+    if !args.allow_empty {
+        if let Some(reason) = nothing_linted(&report, &args.paths) {
+            eprintln!("error: {reason}; pass --allow-empty to accept this");
+            return ExitCode::from(2);
+        }
+    }
     report.show_suppressed = args.show_suppressed;
     let color = !args.no_color
         && args.output.is_none()
@@ -382,7 +431,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
     match &args.output {
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|file| {
-                write_report(&report, args.format, color, std::io::BufWriter::new(file))
+                write_report(&report, &args, color, std::io::BufWriter::new(file))
             });
             if let Err(e) = written {
                 eprintln!("error: --output {path}: {e}");
@@ -392,7 +441,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         None => {
             // A closed pipe (`kplint … | head`) is not an error worth reporting.
             let out = std::io::BufWriter::new(std::io::stdout().lock());
-            let _ = write_report(&report, args.format, color, out);
+            let _ = write_report(&report, &args, color, out);
         }
     }
     // Texts are read again for the report; a file edited meanwhile no longer matches the spans.
@@ -401,16 +450,6 @@ fn run_check(args: CheckArgs) -> ExitCode {
             "note: {} changed while kplint ran; the lines and columns shown for it may be off",
             file.name
         );
-    }
-    // A unit that did not build holds objects nobody could read: its render-failed finding
-    // is the verdict (exit 1), not an empty run.
-    let unbuilt = report.diagnostics.iter().any(|d| d.rule == "render-failed");
-    if report.summary.objects == 0 && !unbuilt && !args.allow_empty {
-        eprintln!(
-            "error: no Kubernetes object found in {} file(s) ({} document(s) without `kind`); pass --allow-empty to accept this",
-            report.summary.files, report.summary.not_objects
-        );
-        return ExitCode::from(2);
     }
     let fail_on = match args.fail_on {
         Some(FailOnArg::Error) => FailOn::Error,
@@ -432,6 +471,27 @@ fn run_check(args: CheckArgs) -> ExitCode {
     code
 }
 
+/// Why a run linted nothing, or `None` when it linted something. A run that reported a
+/// finding linted something, even without an object: a file that is not YAML
+/// (`invalid-yaml`), can't be read (`unreadable-file`) or a unit that did not build
+/// (`render-failed`) is a verdict on its inputs, and the exit code follows `--fail-on`.
+fn nothing_linted(report: &kplint::report::Report, paths: &[String]) -> Option<String> {
+    let s = &report.summary;
+    if s.objects > 0 || !report.diagnostics.is_empty() || !report.suppressed.is_empty() {
+        return None;
+    }
+    if s.files == 0 {
+        return Some(format!(
+            "no manifest file (.yaml, .yml, .json) found in {}",
+            paths.join(", ")
+        ));
+    }
+    Some(format!(
+        "no Kubernetes object found in {} file(s) ({} document(s) without `kind`)",
+        s.files, s.not_objects
+    ))
+}
+
 /// The programs that build and render units: named ones must exist (exit 2 otherwise); the
 /// rest are looked up on PATH, and a missing one is said on stderr by the run.
 fn tools_of(
@@ -448,20 +508,34 @@ fn tools_of(
             p.to_path_buf()
         }
     };
+    // Where a binary was named, for its error: the flag, or the configuration's key.
+    let origin = |flag: &str, from_flag: bool, key: &str, bin: &str| {
+        if from_flag {
+            format!("{flag} {bin}")
+        } else {
+            format!("{}: {key}: {bin}", config.path.display())
+        }
+    };
     let kustomize_bin = args.kustomize.clone().or(config.kustomize.clone());
     let kustomize = match &kustomize_bin {
         Some(bin) => Some(
-            kustomize::build::find_builder(Some(&located(bin)))
-                .ok_or_else(|| format!("--kustomize {bin}: no such kubectl or kustomize binary"))?,
+            kustomize::build::find_builder(Some(&located(bin))).ok_or_else(|| {
+                format!(
+                    "{}: no such kubectl or kustomize binary",
+                    origin("--kustomize", args.kustomize.is_some(), "kustomize", bin)
+                )
+            })?,
         ),
         None => kustomize::build::find_builder(None),
     };
     let helm_bin = args.helm.clone().or(config.helm.clone());
     let helm = match &helm_bin {
-        Some(bin) => Some(
-            helm::find_binary(Some(&located(bin)))
-                .ok_or_else(|| format!("--helm {bin}: no such helm binary"))?,
-        ),
+        Some(bin) => Some(helm::find_binary(Some(&located(bin))).ok_or_else(|| {
+            format!(
+                "{}: no such helm binary",
+                origin("--helm", args.helm.is_some(), "helm", bin)
+            )
+        })?),
         None => helm::find_binary(None),
     };
     let mut values: Vec<std::path::PathBuf> = config.helm_values.iter().map(Into::into).collect();
@@ -476,10 +550,8 @@ fn tools_of(
     set.extend(args.helm_set.iter().cloned());
     let mut charts = Vec::new();
     for c in &config.helm_charts {
+        // `config::load` has checked that it is a chart folder, at its line.
         let dir = std::path::PathBuf::from(&c.path);
-        if !dir.join("Chart.yaml").is_file() {
-            return Err(format!("helm.charts: {}: no Chart.yaml there", c.path));
-        }
         charts.push(kplint::source::render::ChartSettings {
             dir: std::path::absolute(&dir)
                 .map(|d| kplint::source::units::normalise(&d))

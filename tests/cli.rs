@@ -232,6 +232,7 @@ fn json_contract_fields_and_positions() {
         "files",
         "documents",
         "objects",
+        "objects_without_kind_checks",
         "unknown_kinds",
         "error",
         "warning",
@@ -310,7 +311,10 @@ fn rules_and_explain() {
     for key in ["id", "severity", "pattern", "summary"] {
         assert!(first[key].is_string(), "{key}");
     }
-    let out = kplint().args(["explain", "bare-pod"]).assert().code(0);
+    let out = kplint()
+        .args(["explain", "bare-pod", "--markdown"])
+        .assert()
+        .code(0);
     assert!(String::from_utf8_lossy(&out.get_output().stdout).starts_with("# bare-pod"));
     kplint().args(["explain", "no-such-rule"]).assert().code(2);
 }

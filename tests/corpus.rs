@@ -4,21 +4,12 @@ use std::path::{Path, PathBuf};
 
 use kplint::{check, Options};
 
+#[path = "support/shared.rs"]
+mod shared;
+
+/// The corpus, or `None` when the corpus tests are skipped (tests/support/shared.rs).
 fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    // Loud, not silent: a missing corpus fails unless the developer opts out explicitly.
-    assert!(
-        std::env::var_os("KPLINT_SKIP_CORPUS").is_some(),
-        "../shared/corpus is missing: the corpus tests can't run. Put the corpus beside the \
-         repository, or set KPLINT_SKIP_CORPUS=1 to skip them knowingly."
-    );
-    eprintln!(
-        "WARNING: KPLINT_SKIP_CORPUS is set and ../shared/corpus is missing: corpus tests SKIPPED"
-    );
-    None
+    shared::folder("corpus")
 }
 
 fn manifest_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -96,7 +87,7 @@ fn the_whole_corpus_is_linted_and_nothing_is_lost() {
         report.counts.iter().map(|c| c.not_objects).sum::<usize>()
     );
     assert_eq!(s.error + s.warning + s.info, report.diagnostics.len());
-    assert!(s.unknown_kinds <= s.objects);
+    assert!(s.objects_without_kind_checks <= s.objects);
     assert!(s.objects > 2500, "objects: {}", s.objects);
 
     // Exactly the seven upstream-broken files are invalid YAML, once each.
@@ -168,4 +159,40 @@ fn corpus_json_is_byte_identical_across_thread_counts_and_runs() {
         one == render(2),
         "JSON differs between two runs at 2 threads"
     );
+}
+
+/// Runs this test binary's main corpus test again, in a child process, with `env` set and the
+/// shared folder pointed at `shared`.
+fn corpus_test_in(shared: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(std::env::current_exe().expect("this test binary"));
+    cmd.args(["--exact", "the_whole_corpus_is_linted_and_nothing_is_lost"])
+        .env("KPLINT_SHARED", shared)
+        .env_remove("KPLINT_REQUIRE_SHARED")
+        .env_remove("KPLINT_SKIP_CORPUS");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("the test binary runs")
+}
+
+#[test]
+fn a_missing_corpus_is_skipped_with_one_line_or_fails_when_required() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    // Two binaries of one run (here: two children of this test): one line between them.
+    let first = corpus_test_in(empty.path(), &[]);
+    let second = corpus_test_in(empty.path(), &[]);
+    assert!(first.status.success() && second.status.success());
+    let said: String = [&first.stderr, &second.stderr]
+        .iter()
+        .map(|e| String::from_utf8_lossy(e).to_string())
+        .collect();
+    assert_eq!(said.matches("skipped: ").count(), 1, "{said}");
+    assert!(said.contains("corpus not found"), "{said}");
+    let required = corpus_test_in(empty.path(), &[("KPLINT_REQUIRE_SHARED", "1")]);
+    assert!(
+        !required.status.success(),
+        "a required corpus that is missing fails"
+    );
+    let out = String::from_utf8_lossy(&required.stdout).to_string();
+    assert!(out.contains("KPLINT_REQUIRE_SHARED=1, but"), "{out}");
 }

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use kplint::report::{human, json, Report};
 use kplint::{check, Options};
 
+#[path = "support/shared.rs"]
+mod shared;
+
 // The benchmark's generator; only `generate` is used.
 #[allow(dead_code)]
 #[path = "../examples/bench/generate.rs"]
@@ -68,9 +71,7 @@ fn fixtures_and_the_example_report_the_same_both_ways() {
 
 #[test]
 fn the_corpus_and_a_generated_corpus_report_the_same_both_ways() {
-    let corpus = root().join("../shared/corpus");
-    if corpus.is_dir() {
-        // tests/corpus.rs fails loudly when the corpus is missing; no need to twice.
+    if let Some(corpus) = shared::folder("corpus") {
         assert!(same_both_ways(&corpus) > 1000);
     }
     let generated = tempfile::tempdir().expect("a temporary directory");

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use kplint::report::{human, json, Report};
 use kplint::{check, lint_sources, Options};
 
+#[path = "support/shared.rs"]
+mod shared;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -76,11 +79,9 @@ fn every_fixture_reports_the_same_with_retained_fields_as_with_whole_trees() {
 
 #[test]
 fn the_corpus_reports_the_same_with_retained_fields_as_with_whole_trees() {
-    let dir = root().join("../shared/corpus");
-    if !dir.is_dir() {
-        // tests/corpus.rs fails loudly when the corpus is missing; no need to twice.
+    let Some(dir) = shared::folder("corpus") else {
         return;
-    }
+    };
     let run = |full_trees| {
         check(
             &[dir.to_string_lossy().to_string()],

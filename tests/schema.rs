@@ -108,17 +108,12 @@ fn read_all(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+#[path = "support/shared.rs"]
+mod shared;
+
+/// The corpus's files, or `None` when the corpus tests are skipped (tests/support/shared.rs).
 fn shared_corpus() -> Option<Vec<(String, String)>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if dir.is_dir() {
-        return Some(read_all(&dir));
-    }
-    assert!(
-        std::env::var_os("KPLINT_SKIP_CORPUS").is_some(),
-        "../shared/corpus is missing; set KPLINT_SKIP_CORPUS=1 to skip the corpus tests knowingly"
-    );
-    eprintln!("WARNING: ../shared/corpus is missing: the shared-corpus soundness test is SKIPPED");
-    None
+    shared::folder("corpus").map(|dir| read_all(&dir))
 }
 
 fn generated_corpus(documents: usize) -> Vec<(String, String)> {

@@ -2,12 +2,15 @@
 //! decode builds from the `k8s-openapi` struct, for every object that decodes cleanly: the
 //! corpus's, a generated corpus's, and those of a folder named by `KPLINT_VIEWS_DIR`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kplint::model::decode::decode_document_typed;
 use kplint::model::kinds::{group_of, known_kind, version_of};
 use kplint::model::object::Typed;
 use kplint::model::view::from_tree;
+
+#[path = "support/shared.rs"]
+mod shared;
 
 // The benchmark's generator, for a corpus of every shape it writes; only `generate` is used.
 #[allow(dead_code)]
@@ -59,16 +62,12 @@ fn compare(dir: &Path) -> (usize, usize) {
 
 #[test]
 fn views_read_from_the_tree_equal_the_typed_views() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    // As the corpus tests: a missing corpus fails unless skipped knowingly (the README's
-    // KPLINT_SKIP_CORPUS=1); the generated corpus is compared either way.
-    if corpus.is_dir() || std::env::var_os("KPLINT_SKIP_CORPUS").is_none() {
+    // The corpus when it is there (tests/support/shared.rs); the generated corpus either way.
+    if let Some(corpus) = shared::folder("corpus") {
         let (compared, declined) = compare(&corpus);
         eprintln!("corpus: {compared} views equal, {declined} clean plain objects declined");
         assert!(compared > 1000, "only {compared} objects compared");
         assert_eq!(declined, 0, "the tree reader declined clean plain objects");
-    } else {
-        eprintln!("WARNING: KPLINT_SKIP_CORPUS is set and ../shared/corpus is missing: corpus part SKIPPED");
     }
     let generated = tempfile::tempdir().expect("a temporary directory");
     generate::generate(generated.path(), 3000, 7).expect("generated");

@@ -9,7 +9,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Diagnostic, Place, Report, Severity};
+use super::{statistics, Diagnostic, Place, Report, Severity};
 use crate::source::line_index::LineIndex;
 
 /// Rendering choices for the human format.
@@ -18,6 +18,8 @@ pub struct HumanOptions {
     pub color: bool,
     /// Terminal width to wrap at.
     pub width: usize,
+    /// Only the per-rule table and the summary line, no finding (`--statistics`).
+    pub statistics_only: bool,
 }
 
 impl Default for HumanOptions {
@@ -25,6 +27,7 @@ impl Default for HumanOptions {
         HumanOptions {
             color: false,
             width: 100,
+            statistics_only: false,
         }
     }
 }
@@ -269,7 +272,8 @@ fn to_rendered<'a>(report: &'a Report, lines: &LineCache, d: &Diagnostic) -> Ren
     }
 }
 
-/// Renders every diagnostic, then a one-line summary.
+/// Renders every diagnostic, the per-rule table when there are more than
+/// [`statistics::TABLE_AFTER`] findings, then a one-line summary.
 pub fn render(report: &Report, options: HumanOptions) -> String {
     // Writing to memory can't fail.
     super::written(|out| write(report, options, out)).unwrap_or_default()
@@ -282,6 +286,11 @@ pub fn write(
     options: HumanOptions,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
+    if options.statistics_only {
+        statistics::write_table(report, &mut out)?;
+        writeln!(out, "{}", summary_line(report))?;
+        return out.flush();
+    }
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -300,6 +309,9 @@ pub fn write(
         }
         text.push('\n');
         out.write_all(text.as_bytes())?;
+    }
+    if report.diagnostics.len() > statistics::TABLE_AFTER {
+        statistics::write_table(report, &mut out)?;
     }
     writeln!(out, "{}", summary_line(report))?;
     out.flush()
@@ -326,8 +338,11 @@ pub fn summary_line(report: &Report) -> String {
         plural(s.documents, "document", "documents"),
         plural(s.objects, "object", "objects"),
     );
-    if s.unknown_kinds > 0 {
-        line.push_str(&format!(", {} of kinds without checks", s.unknown_kinds));
+    if s.objects_without_kind_checks > 0 {
+        line.push_str(&format!(
+            ", {} of kinds without checks",
+            s.objects_without_kind_checks
+        ));
     }
     if s.not_objects > 0 {
         line.push_str(&format!(
