@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed, CONTEXT_UNIT};
 use super::selector::{Labels, Selector};
+use super::version::KubeVersion;
 use super::workload::{
     is_replicated, pod_template, runtime_label_kinds, template_labels, written_replicas,
 };
@@ -30,6 +31,8 @@ pub struct Inventory {
     pub files: Vec<SourceFile>,
     pub objects: Vec<Object>,
     pub default_namespace: String,
+    /// The Kubernetes release the run targets: what it serves and honours.
+    pub target: KubeVersion,
     /// The indexes are keyed by a hash of the strings they look up, not by copies of them (a
     /// hundred thousand objects made half a million small strings); a lookup checks what it
     /// finds against the object itself, so a collision costs a comparison, never a wrong hit.
@@ -220,6 +223,7 @@ impl Inventory {
             files,
             objects: Vec::new(),
             default_namespace,
+            target: KubeVersion::default(),
             keys: RandomState::default(),
             by_name: KeyIndex::default(),
             by_kind: KeyIndex::default(),
@@ -267,6 +271,12 @@ impl Inventory {
         inv.first = first_definitions(&inv.by_name, &objects);
         inv.objects = objects;
         inv
+    }
+
+    /// The same inventory, its rules judging against the Kubernetes release `target`.
+    pub fn targeting(mut self, target: KubeVersion) -> Inventory {
+        self.target = target;
+        self
     }
 
     /// True when `a` and `b` are applied together (one apply unit, or either is `--context`):

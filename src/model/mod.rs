@@ -10,6 +10,7 @@ pub mod retained;
 pub mod schema;
 pub mod selector;
 pub mod strict;
+pub mod version;
 pub mod view;
 pub mod workload;
 
@@ -17,3 +18,4 @@ pub use inventory::{HeldObjects, Inventory};
 pub use location::{FieldPath, Location, Segment};
 pub use object::{Object, ObjectId, Shown, Typed, UnitId, CONTEXT_UNIT};
 pub use selector::Selector;
+pub use version::KubeVersion;

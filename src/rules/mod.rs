@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::model::{Inventory, Location, Object};
+use crate::model::{Inventory, KubeVersion, Location, Object};
 use crate::report::{Diagnostic, Severity};
 
 pub mod bare_pod;
@@ -12,6 +12,7 @@ pub mod cronjob_invalid_schedule;
 pub mod cronjob_starting_deadline;
 pub mod daemonset_priority_class;
 pub mod daemonset_restart_policy;
+pub mod deprecated_api_version;
 pub mod downward_api_field;
 pub mod duplicate_key;
 pub mod duplicate_object;
@@ -96,6 +97,9 @@ pub enum Check {
     /// Called once per object, reading nothing but the object: it needs no inventory, so it
     /// holds for one file alone (an editor's buffer) as for the whole run.
     Local(fn(&Object, &mut Vec<Diagnostic>)),
+    /// As `Local`, also given the Kubernetes release the run targets (what it serves and
+    /// honours): still nothing of the other objects.
+    Versioned(fn(KubeVersion, &Object, &mut Vec<Diagnostic>)),
     /// Called once per object, with the whole inventory built.
     Object(fn(&Inventory, &Object, &mut Vec<Diagnostic>)),
     /// Called once for the whole inventory (pairwise rules).
@@ -132,11 +136,13 @@ impl Rule {
     }
 
     /// True for the engine diagnostics, whose severity can't go below warning: what kubectl
-    /// or the API server rejects, read from one object alone. A finding between objects
-    /// (`duplicate-object`) depends on which files are applied together, so it is a rule the
-    /// user can configure like any other.
+    /// or the API server rejects (an error), read from one object alone. A finding between
+    /// objects (`duplicate-object`) depends on which files are applied together, and an API
+    /// warning (`deprecated-api-version`: still served today) is advice about a later release,
+    /// so both are rules the user can configure like any other.
     pub fn is_engine(&self) -> bool {
         matches!(self.pattern, Pattern::Api)
+            && self.severity == Severity::Error
             && !matches!(self.check, Check::Object(_) | Check::Inventory(_))
     }
 }
@@ -151,6 +157,7 @@ pub const ALL: &[&Rule] = &[
     &render_failed::RULE,
     &unknown_field::RULE,
     &removed_api_version::RULE,
+    &deprecated_api_version::RULE,
     &bare_pod::RULE,
     &job_restart_policy::RULE,
     &indexed_job_completions::RULE,
@@ -211,6 +218,16 @@ mod tests {
                 "rules/{}.md must start with its id",
                 r.id
             );
+            // A page with `## Suppress` is not yet in the rule page layout.
+            if !r.doc.contains("## Suppress") {
+                assert_eq!(
+                    page_layout_problem(r.doc),
+                    None,
+                    "rules/{}.md: sections",
+                    r.id
+                );
+                continue;
+            }
             for section in [
                 "## What it checks",
                 "## Why it matters",
@@ -221,5 +238,56 @@ mod tests {
                 assert!(r.doc.contains(section), "rules/{}.md lacks {section}", r.id);
             }
         }
+    }
+
+    /// What is wrong with a page in the rule page layout: its second-level sections exactly
+    /// these, in this order, the last two optional; severity and pattern never written by hand
+    /// (they come from the rule's metadata).
+    fn page_layout_problem(doc: &str) -> Option<String> {
+        const REQUIRED: [&str; 5] = [
+            "What it checks",
+            "Why it matters",
+            "When it does not apply",
+            "Example",
+            "Fix",
+        ];
+        const OPTIONAL: [&str; 2] = ["Configuration", "References"];
+        if doc.contains("**Severity:**") || doc.contains("**Pattern:**") {
+            return Some("severity or pattern written by hand".to_string());
+        }
+        let mut in_code = false;
+        let mut sections = Vec::new();
+        for line in doc.lines() {
+            if line.starts_with("```") {
+                in_code = !in_code;
+            } else if let Some(title) = line.strip_prefix("## ").filter(|_| !in_code) {
+                sections.push(title.trim());
+            }
+        }
+        let (head, tail) = sections.split_at(sections.len().min(REQUIRED.len()));
+        if head != REQUIRED {
+            return Some(format!("sections {sections:?}"));
+        }
+        let mut optional = OPTIONAL.iter();
+        for t in tail {
+            if !optional.any(|o| o == t) {
+                return Some(format!("unexpected or misplaced section `{t}`"));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn the_page_layout_is_checked() {
+        let good = "# x\n## What it checks\n## Why it matters\n## When it does not apply\n## Example\n```\n## not a section\n```\n## Fix\n## References\n";
+        assert_eq!(page_layout_problem(good), None);
+        let reordered = good.replace("## References", "## References\n## Configuration");
+        assert!(page_layout_problem(&reordered).is_some());
+        let suppress = good.replace("## References", "## Suppress");
+        assert!(page_layout_problem(&suppress).is_some());
+        let severity = good.replace("# x", "# x\n**Severity:** warning");
+        assert!(page_layout_problem(&severity).is_some());
+        let missing = good.replace("## Fix\n", "");
+        assert!(page_layout_problem(&missing).is_some());
     }
 }
