@@ -503,7 +503,10 @@ impl Inventory {
     }
 }
 
-fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
+/// The kind and name a HorizontalPodAutoscaler's `scaleTargetRef` names (`None` for other
+/// objects): the one matching of an HPA to its target, for [`Inventory::replicas`] and
+/// `hpa-target-missing` alike.
+pub fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
     match &obj.typed {
         Typed::HpaV1(h) => {
             let r = &h.spec.as_ref()?.scale_target_ref;

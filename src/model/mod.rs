@@ -14,7 +14,7 @@ pub mod version;
 pub mod view;
 pub mod workload;
 
-pub use inventory::{HeldObjects, Inventory};
+pub use inventory::{hpa_target, HeldObjects, Inventory};
 pub use location::{FieldPath, Location, Segment};
 pub use object::{Object, ObjectId, Shown, Typed, UnitId, CONTEXT_UNIT};
 pub use selector::Selector;

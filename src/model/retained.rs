@@ -34,6 +34,7 @@ pub const RETAINED: &[&str] = &[
     "spec.rules.**",
     "spec.defaultBackend.**",
     "spec.backend.**",
+    "spec.scaleTargetRef.*",
     "spec.template.*",
     "spec.template.metadata.*",
     "spec.jobTemplate.*",

@@ -16,6 +16,7 @@ pub mod deprecated_api_version;
 pub mod downward_api_field;
 pub mod duplicate_key;
 pub mod duplicate_object;
+pub mod hpa_target_missing;
 pub mod indexed_job_completions;
 pub mod indexed_job_worker_count;
 pub mod ingress_unknown_backend;
@@ -187,6 +188,7 @@ pub const ALL: &[&Rule] = &[
     &selector_mismatch::RULE,
     &shared_pvc::RULE,
     &rwo_pvc_rolling_update::RULE,
+    &hpa_target_missing::RULE,
     // Stateful Service
     &statefulset_service_not_headless::RULE,
     &statefulset_service_missing::RULE,
