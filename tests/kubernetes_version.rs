@@ -116,3 +116,34 @@ fn the_help_documents_the_flag() {
     let help = String::from_utf8_lossy(&out.stdout);
     assert!(help.contains("--kubernetes-version <X.Y>"), "{help}");
 }
+
+/// A Deployment whose pod template asks for seccomp through the alpha annotation: the field
+/// came in 1.19, the annotation is ignored from 1.27.
+const SECCOMP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web}\n      annotations:\n        seccomp.security.alpha.kubernetes.io/pod: runtime/default\n    spec:\n      containers:\n        - name: web\n          image: web:1\n          livenessProbe: {httpGet: {path: /, port: 80}}\n";
+
+#[test]
+fn an_annotation_is_ignored_deprecated_or_the_way_to_ask_by_release() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::write(dir.path().join("cron.yaml"), SECCOMP).expect("write");
+    let severity = |version: &str| -> Vec<String> {
+        let out = kplint(dir.path())
+            .args(["check", "cron.yaml", "--format", "json", "--no-config"])
+            .args(["--kubernetes-version", version])
+            .output()
+            .expect("runs");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter(|d| d["rule"] == "removed-annotation")
+            .map(|d| {
+                assert_eq!(d["range"]["start"]["line"], 12, "at the key");
+                d["severity"].as_str().expect("severity").to_string()
+            })
+            .collect()
+    };
+    assert_eq!(severity("1.27"), ["warning"]);
+    assert_eq!(severity("1.26"), ["info"]);
+    assert!(severity("1.18").is_empty());
+}

@@ -29,6 +29,7 @@ pub mod missing_readiness_probe;
 pub mod nodeport_service;
 pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
+pub mod removed_annotation;
 pub mod removed_api_version;
 pub mod render_failed;
 pub mod replicaset_without_deployment;
@@ -159,6 +160,7 @@ pub const ALL: &[&Rule] = &[
     &unknown_field::RULE,
     &removed_api_version::RULE,
     &deprecated_api_version::RULE,
+    &removed_annotation::RULE,
     &bare_pod::RULE,
     &job_restart_policy::RULE,
     &indexed_job_completions::RULE,
