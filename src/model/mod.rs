@@ -5,6 +5,7 @@ pub mod inventory;
 pub mod kinds;
 pub mod legacy;
 pub mod location;
+pub mod names;
 pub mod object;
 pub mod retained;
 pub mod schema;
