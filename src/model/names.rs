@@ -431,7 +431,7 @@ fn check_annotations(
             at,
             format!("{meta}.annotations"),
             format!(
-                "{}: {meta}.annotations: Too long: must have at most {ANNOTATIONS_MAX_BYTES} bytes (these have {total}); the API server rejects the object",
+                "{}: {meta}.annotations: Too long: may not be more than {ANNOTATIONS_MAX_BYTES} bytes (these have {total}); the API server rejects the object",
                 obj.display()
             ),
             "keep large data in a ConfigMap; `kubectl apply` also stores the whole object in the last-applied-configuration annotation, so use `kubectl apply --server-side` or `kubectl create` for large objects",
@@ -497,6 +497,44 @@ mod tests {
         assert_eq!(label_value(&"a".repeat(64)), [max_len_error(63)]);
         // Word for word as apimachinery writes it: two spaces before each "or".
         assert!(label_value("a b")[0].contains("(e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"));
+    }
+
+    fn findings(yaml: &str) -> Vec<Diagnostic> {
+        let file = crate::source::SourceFile::new(0, "t.yaml".to_string(), yaml);
+        crate::source::tree::parse(&file)
+            .documents
+            .into_iter()
+            .flat_map(|doc| crate::model::decode::decode_document(0, doc, "default").diagnostics)
+            .collect()
+    }
+
+    #[test]
+    fn annotations_are_limited_in_all_and_located_at_their_key() {
+        let big = "a".repeat(ANNOTATIONS_MAX_BYTES);
+        let yaml = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: {big}\n");
+        let found = findings(&yaml);
+        assert_eq!(found.len(), 1);
+        assert!(found[0]
+            .message
+            .contains("Too long: may not be more than 262144 bytes"));
+        assert_eq!(found[0].path.as_deref(), Some("metadata.annotations"));
+        let fits = format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  annotations:\n    note: {}\n",
+            &big[..big.len() - 4]
+        );
+        assert!(findings(&fits).is_empty());
+        // A pod template's labels are the API server's too; a number is a type error, not this.
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata:\n      labels: {app: w, bad key: x}\n    spec: {containers: [{name: w, image: w}]}\n";
+        let found = findings(yaml);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].path.as_deref(),
+            Some("spec.template.metadata.labels[\"bad key\"]")
+        );
+        assert_eq!(
+            found[0].span.start as usize,
+            yaml.find("bad key").expect("written")
+        );
     }
 
     #[test]

@@ -49,8 +49,9 @@ const fn v(minor: u16) -> KubeVersion {
 /// are no longer supported"); the sig-scheduling announcement for 1.6 (affinity, tolerations and
 /// scheduler name move from annotations to fields and the annotations "stop working"); the 1.16
 /// changelog (the ExperimentalCriticalPodAnnotation gate, deprecated in 1.13, removed); KEP-135
-/// and the 1.27 changelog (seccomp annotations deprecated by the 1.19 field, no longer applied
-/// from 1.27); the API server's own warning for AppArmor ("deprecated since v1.30; use the
+/// and the release notes of kubernetes#109819 (1.25: kubelets stop reading the seccomp
+/// annotations, the API server still copies them into the field when a Pod is created) and
+/// kubernetes#114947 (1.27: "completely removed", nothing copies them); the API server's own warning for AppArmor ("deprecated since v1.30; use the
 /// appArmorProfile field instead"); the Ingress page (`kubernetes.io/ingress.class` deprecated
 /// by `ingressClassName` in 1.18); the storage classes page (`storageClassName` since 1.6, the
 /// beta annotation still read).

@@ -10,7 +10,7 @@ pub const RULE: Rule = Rule {
     id: "removed-api-version",
     severity: Severity::Error,
     pattern: Pattern::Api,
-    summary: "An apiVersion that Kubernetes removed (extensions/v1beta1, apps/v1beta1, batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget…); current clusters reject the object.",
+    summary: "An apiVersion that the target Kubernetes release (--kubernetes-version, default the newest) no longer serves (extensions/v1beta1, apps/v1beta1, batch/v1beta1 CronJob, policy/v1beta1 PodDisruptionBudget…); clusters at that release reject the object.",
     doc: include_str!("../../rules/removed-api-version.md"),
     check: Check::Versioned(check),
 };
