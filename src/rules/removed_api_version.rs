@@ -62,8 +62,9 @@ const PSA: &[(&str, KubeVersion)] = &[];
 const APPS_V1: &[(&str, KubeVersion)] = &[("apps/v1", v(9))];
 
 /// Every API version Kubernetes stopped serving, from the Kubernetes "Deprecated API Migration
-/// Guide" (removals and the release each replacement was first served in), the 1.16 removal
-/// notes and, for `batch/v2alpha1`, the 1.21 changelog. `removed-api-version` reports what the
+/// Guide" (removals, and the replacements it names with the release each was first served in:
+/// an interim beta only where the guide names one) and, for `batch/v2alpha1`, the 1.21
+/// changelog. `removed-api-version` reports what the
 /// target release no longer serves, `deprecated-api-version` what it serves but a later one
 /// removes: one table, so the two can never disagree.
 pub const REMOVALS: &[Removal] = &[
@@ -89,10 +90,7 @@ pub const REMOVALS: &[Removal] = &[
         "extensions/v1beta1",
         &["Ingress"],
         22,
-        &[
-            ("networking.k8s.io/v1beta1", v(14)),
-            ("networking.k8s.io/v1", v(19)),
-        ],
+        &[("networking.k8s.io/v1", v(19))],
     ),
     r(
         "apps/v1beta1",
@@ -136,7 +134,7 @@ pub const REMOVALS: &[Removal] = &[
         "autoscaling/v2beta1",
         &["HorizontalPodAutoscaler"],
         25,
-        &[("autoscaling/v2beta2", v(12)), ("autoscaling/v2", v(23))],
+        &[("autoscaling/v2", v(23))],
     ),
     r(
         "autoscaling/v2beta2",
@@ -390,19 +388,19 @@ mod tests {
 
     #[test]
     fn the_replacement_is_the_newest_the_target_serves() {
-        let ingress = removal("extensions/v1beta1", "Ingress").expect("listed");
+        let flow = removal("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema").expect("listed");
         assert_eq!(
-            ingress.replacement_at(v(18)).map(|r| r.0),
-            Some("networking.k8s.io/v1beta1")
+            flow.replacement_at(v(25)).map(|r| r.0),
+            Some("flowcontrol.apiserver.k8s.io/v1beta2")
         );
         assert_eq!(
-            ingress.replacement_at(v(19)).map(|r| r.0),
-            Some("networking.k8s.io/v1")
+            flow.replacement_at(v(29)).map(|r| r.0),
+            Some("flowcontrol.apiserver.k8s.io/v1")
         );
         // Older than every replacement: the first one any release serves.
         assert_eq!(
-            ingress.replacement_at(v(10)).map(|r| r.0),
-            Some("networking.k8s.io/v1beta1")
+            flow.replacement_at(v(20)).map(|r| r.0),
+            Some("flowcontrol.apiserver.k8s.io/v1beta2")
         );
         let psp = removal("policy/v1beta1", "PodSecurityPolicy").expect("listed");
         assert!(psp.replacement_at(v(35)).is_none());
