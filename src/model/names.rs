@@ -189,8 +189,11 @@ pub fn label_value(value: &str) -> Vec<String> {
 /// How the API server validates a kind's `metadata.name`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameRule {
+    /// Most kinds: lower-case labels joined by dots, 253 characters at most.
     Dns1123Subdomain,
+    /// Namespaces: one lower-case label, 63 characters at most.
     Dns1123Label,
+    /// Services: one lower-case label starting with a letter (it becomes a DNS name).
     Dns1035Label,
 }
 

@@ -6,7 +6,9 @@ use std::fmt;
 /// A Kubernetes release, `major.minor` (patch releases never add or remove an API).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KubeVersion {
+    /// Always 1 so far.
     pub major: u16,
+    /// The release: 30 in 1.30.
     pub minor: u16,
 }
 

@@ -19,9 +19,13 @@ pub const RULE: Rule = Rule {
 /// and what to use instead, each with the release that first served it (oldest first: the
 /// newest one the target serves is suggested).
 pub struct Removal {
+    /// The removed `group/version`.
     pub api_version: &'static str,
+    /// The kinds it served that are gone with it.
     pub kinds: &'static [&'static str],
+    /// The first release that no longer serves it.
     pub removed_in: KubeVersion,
+    /// Where to move, each with the release that first served it, oldest first.
     pub replacements: &'static [(&'static str, KubeVersion)],
 }
 
