@@ -446,7 +446,7 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                     r.error(
                         v,
                         format!("`kubernetes-version: {text}` is not a Kubernetes release"),
-                        Some(VERSION_HELP.to_string()),
+                        Some(format!("{VERSION_HELP} (quoted: \"1.30\")")),
                     )
                 })?;
                 config.kubernetes_version = Some(version);

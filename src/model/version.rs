@@ -64,8 +64,7 @@ impl fmt::Display for KubeVersion {
 }
 
 /// How a bad version is explained, on the command line and in the configuration alike.
-pub const VERSION_HELP: &str =
-    "write the Kubernetes release as major.minor, e.g. \"1.30\" (quoted in YAML)";
+pub const VERSION_HELP: &str = "write the Kubernetes release as major.minor, e.g. 1.30";
 
 #[cfg(test)]
 mod tests {
