@@ -9,6 +9,7 @@ use std::sync::Arc;
 use globset::{Glob, GlobSetBuilder};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
+use crate::model::version::{KubeVersion, VERSION_HELP};
 use crate::report::suppress::{did_you_mean, IgnoreEntry, Level};
 use crate::report::{FailOn, Severity};
 use crate::rules;
@@ -49,6 +50,8 @@ pub struct Config {
     pub helm_charts: Vec<ChartConfig>,
     /// Every path written in the file, with its place: [`load`] checks that each exists.
     written_paths: Vec<WrittenPath>,
+    /// The Kubernetes release the manifests are for (`kubernetes-version`).
+    pub kubernetes_version: Option<KubeVersion>,
 }
 
 /// How one chart is rendered (`helm.charts` entry); paths relative to the working directory
@@ -348,6 +351,7 @@ const TOP_KEYS: &[&str] = &[
     "units",
     "kustomize",
     "helm",
+    "kubernetes-version",
 ];
 const HELM_KEYS: &[&str] = &["binary", "values", "set", "tests", "charts"];
 const CHART_KEYS: &[&str] = &["path", "release", "namespace", "values", "set"];
@@ -490,6 +494,18 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                     "`kustomize` binary",
                     &mut config.written_paths,
                 ));
+            }
+            "kubernetes-version" => {
+                // An unquoted `1.30` is read by its text, not as the number 1.3.
+                let text = r.string(v, "`kubernetes-version`")?;
+                let version = KubeVersion::parse(&text).ok_or_else(|| {
+                    r.error(
+                        v,
+                        format!("`kubernetes-version: {text}` is not a Kubernetes release"),
+                        Some(format!("{VERSION_HELP} (quoted: \"1.30\")")),
+                    )
+                })?;
+                config.kubernetes_version = Some(version);
             }
             "helm" => {
                 if r.tree.is_mapping(v) {
@@ -799,5 +815,30 @@ mod tests {
         assert!(e.to_string().contains("not true or false"));
         let e = err("units: a/**\n");
         assert!(e.to_string().contains("must be a list"));
+    }
+
+    #[test]
+    fn the_kubernetes_version_reads_and_a_bad_one_is_located() {
+        let read = |text: &str| {
+            parse_config(".kplint.yaml", text, Path::new(""))
+                .expect("valid")
+                .kubernetes_version
+        };
+        assert_eq!(
+            read("kubernetes-version: \"1.24\"\n"),
+            Some(KubeVersion::new(1, 24))
+        );
+        // Unquoted, YAML would read the number 1.3: the text written is what counts.
+        assert_eq!(
+            read("kubernetes-version: 1.30\n"),
+            Some(KubeVersion::new(1, 30))
+        );
+        assert_eq!(read("namespace: a\n"), None);
+        let e = err("namespace: a\nkubernetes-version: \"1.x\"\n");
+        assert_eq!(e.line(), Some(2));
+        assert!(e.to_string().contains("not a Kubernetes release"));
+        assert!(e.render(false).contains(".kplint.yaml:2:21"));
+        let e = err("kubernetes-version: [1.30]\n");
+        assert!(e.to_string().contains("must be a string"));
     }
 }

@@ -60,6 +60,8 @@ pub struct Options {
     pub units: Vec<globset::GlobSet>,
     /// The programs that build kustomizations and render charts.
     pub tools: source::render::Tools,
+    /// The Kubernetes release the manifests are for (`--kubernetes-version`).
+    pub kubernetes_version: model::KubeVersion,
 }
 
 impl Default for Options {
@@ -73,6 +75,7 @@ impl Default for Options {
             quotes_source: false,
             units: Vec::new(),
             tools: source::render::Tools::default(),
+            kubernetes_version: model::KubeVersion::default(),
         }
     }
 }
@@ -613,7 +616,8 @@ fn lint_loaded(
             .iter()
             .map(|f| render_failed(f, &stage.reads, &files)),
     );
-    let mut inventory = Inventory::new(files, objects, options.namespace.clone());
+    let mut inventory = Inventory::new(files, objects, options.namespace.clone())
+        .targeting(options.kubernetes_version);
     inventory.folder_units = stage
         .units
         .iter()
@@ -743,10 +747,12 @@ pub fn run_rules(inv: &Inventory) -> Vec<Diagnostic> {
 /// 12 MB more at the peak of 100k documents, no faster).
 fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
     // The rules' checks, by what they read, in one pass over the registry.
-    let (mut local, mut object_checks, mut inventory_checks) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut local, mut versioned) = (Vec::new(), Vec::new());
+    let (mut object_checks, mut inventory_checks) = (Vec::new(), Vec::new());
     for rule in rules::ALL {
         match rule.check {
             Check::Local(f) => local.push(f),
+            Check::Versioned(f) => versioned.push(f),
             Check::Object(f) => object_checks.push(f),
             Check::Inventory(f) => inventory_checks.push(f),
             Check::Engine => {}
@@ -765,6 +771,9 @@ fn run_rules_into(inv: &Inventory, out: &Findings, first: usize) {
                     for obj in chunk {
                         for check in &local {
                             check(obj, &mut found);
+                        }
+                        for check in &versioned {
+                            check(inv.target, obj, &mut found);
                         }
                         for check in &object_checks {
                             check(inv, obj, &mut found);

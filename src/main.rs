@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use globset::{Glob, GlobSetBuilder};
 
 use kplint::config::{self, Config};
+use kplint::model::version::VERSION_HELP;
+use kplint::model::KubeVersion;
 use kplint::report::suppress::{did_you_mean, Policy};
 use kplint::report::{compact, github, human, json, sarif, FailOn};
 use kplint::rules;
@@ -118,6 +120,18 @@ struct CheckArgs {
     /// Render charts' test hooks (`templates/tests/`) too.
     #[arg(long)]
     helm_tests: bool,
+    /// The Kubernetes release the manifests are for, as major.minor (e.g. 1.29): what it no
+    /// longer serves is removed-api-version, what a later release removes is
+    /// deprecated-api-version, annotations it no longer honours are removed-annotation
+    /// [default: the config's, else the newest release kplint knows].
+    #[arg(long, value_name = "X.Y", value_parser = kubernetes_version)]
+    kubernetes_version: Option<KubeVersion>,
+}
+
+/// Parses `--kubernetes-version`; a bad value is clap's usage error (exit 2).
+fn kubernetes_version(text: &str) -> Result<KubeVersion, String> {
+    KubeVersion::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a Kubernetes release; {VERSION_HELP}"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -380,6 +394,10 @@ fn run_check(args: CheckArgs) -> ExitCode {
         quotes_source: matches!(args.format, Format::Human),
         units,
         tools,
+        kubernetes_version: args
+            .kubernetes_version
+            .or(config.kubernetes_version)
+            .unwrap_or_default(),
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(n) = args.threads {

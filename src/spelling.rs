@@ -30,9 +30,36 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     last.last().copied().unwrap_or(0)
 }
 
+/// The candidate closest to `word` when it is close enough to be a misspelling of it (at most
+/// one edit in three characters, and at least one allowed); ties go to the first candidate.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let allowed = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= allowed)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{closest, edit_distance};
+
+    #[test]
+    fn closest_names() {
+        assert_eq!(
+            closest("cart", ["orders", "carts", "catalogue"]),
+            Some("carts")
+        );
+        assert_eq!(closest("web", ["db", "api"]), None);
+        assert_eq!(closest("web", ["web"]), None);
+        assert_eq!(
+            closest("front-end", ["frontend", "front-ends"]),
+            Some("frontend")
+        );
+    }
 
     #[test]
     fn distances() {

@@ -132,4 +132,43 @@ mod readme_examples {
             .sum::<usize>();
         assert_eq!(count, found, "README's quick start count");
     }
+
+    #[test]
+    fn the_configuration_example_is_accepted_as_written() {
+        let example = blocks("yaml")
+            .into_iter()
+            .find(|b| b.contains("fail-on:") && b.contains("rules:"))
+            .expect("README.md shows a .kplint.yaml example");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        // The paths the example names, as a repository that copies it would have them.
+        for folder in ["deploy", "svc", "vendor", "ci", "charts/web/templates"] {
+            std::fs::create_dir_all(d.join(folder)).unwrap();
+        }
+        std::fs::write(d.join("ci/values-lint.yaml"), "replicas: 2\n").unwrap();
+        std::fs::write(
+            d.join("charts/web/Chart.yaml"),
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("deploy/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n",
+        )
+        .unwrap();
+        std::fs::write(d.join(".kplint.yaml"), &example).unwrap();
+        let out = assert_cmd::Command::cargo_bin("kplint")
+            .expect("binary built")
+            .current_dir(d)
+            .args(["check", "deploy", "--format", "json"])
+            .output()
+            .expect("kplint runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "the README's .kplint.yaml is refused:\n{stderr}"
+        );
+        assert!(!stderr.contains("error:"), "{stderr}");
+    }
 }

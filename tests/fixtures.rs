@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use kplint::model::KubeVersion;
 use kplint::{lint_sources, rules, Options};
 
 /// Rules that fixtures can't exercise (they need file-system conditions); tested in `tests/cli.rs`.
@@ -64,6 +65,14 @@ fn expectations(name: &str, text: &str) -> Expectations {
     out
 }
 
+/// The release a fixture file asks to be linted for.
+fn fixture_version(text: &str) -> Option<KubeVersion> {
+    text.lines().find_map(|l| {
+        let v = l.split_once("# fixture-kubernetes-version:")?.1;
+        Some(KubeVersion::parse(v).expect("fixture-kubernetes-version: major.minor"))
+    })
+}
+
 fn check_folder(dir: &Path) -> Result<Expectations, String> {
     let root = fixture_root();
     // Files found through a kustomization are shown relative to the working folder.
@@ -77,6 +86,8 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
     let mut sources = Vec::new();
     let mut expected = Expectations::new();
     let mut unreadable = false;
+    // `# fixture-kubernetes-version: 1.21` in a file of the folder lints it for that release.
+    let mut target = None;
     // A folder holding a kustomization is an apply unit to build, as a user's run builds it.
     let mut builds = false;
     for path in files_in(dir) {
@@ -86,7 +97,15 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
         let name = relative(&path);
         match std::fs::read(&path) {
             Ok(bytes) => {
-                expected.extend(expectations(&name, &String::from_utf8_lossy(&bytes)));
+                let text = String::from_utf8_lossy(&bytes);
+                expected.extend(expectations(&name, &text));
+                if let Some(v) = fixture_version(&text) {
+                    assert!(
+                        target.is_none_or(|t| t == v),
+                        "{name}: one fixture folder, one kubernetes version"
+                    );
+                    target = Some(v);
+                }
                 sources.push((name, bytes));
             }
             Err(_) => unreadable = true,
@@ -94,9 +113,13 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
     }
     // A folder holding a file that can't be read is linted from disk, as a user's run would
     // read it: only the real reader meets the unreadable file.
+    let options = Options {
+        kubernetes_version: target.unwrap_or_default(),
+        ..Options::default()
+    };
     let report = if unreadable || builds {
         let given = dir.to_string_lossy().to_string();
-        let mut options = Options::default();
+        let mut options = options;
         options.tools.kustomize = kplint::source::kustomize::build::find_builder(None);
         assert!(
             !builds || options.tools.kustomize.is_some(),
@@ -107,7 +130,7 @@ fn check_folder(dir: &Path) -> Result<Expectations, String> {
             .expect("fixture folder discoverable")
             .report
     } else {
-        lint_sources(sources, &Options::default())
+        lint_sources(sources, &options)
     };
     let mut actual = Expectations::new();
     for d in &report.diagnostics {

@@ -126,6 +126,7 @@ fn rule_times(dir: &str) {
         let mut out = Vec::new();
         match rule.check {
             Check::Local(f) => inv.objects.iter().for_each(|o| f(o, &mut out)),
+            Check::Versioned(f) => inv.objects.iter().for_each(|o| f(inv.target, o, &mut out)),
             Check::Object(f) => inv.objects.iter().for_each(|o| f(&inv, o, &mut out)),
             Check::Inventory(f) => f(&inv, &mut out),
             Check::Engine => continue,

@@ -304,6 +304,9 @@ impl Cx<'_> {
             out.diagnostics.append(&mut self.recovered.borrow_mut());
             object.broken = std::mem::take(&mut *self.dropped.borrow_mut()).into_boxed_slice();
         }
+        // Names, labels and annotations the API server rejects, read while the whole tree is
+        // at hand (the retained copy keeps none of them).
+        super::names::check_metadata(&object, &mut out.diagnostics);
         if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
             // Decoded and judged: from here on the object is only pointed into.
             pool.add(self.tree, self.plain, &mut object);

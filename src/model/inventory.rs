@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use super::kinds::is_builtin_group;
 use super::object::{Object, ObjectId, Typed, CONTEXT_UNIT};
 use super::selector::{Labels, Selector};
+use super::version::KubeVersion;
 use super::workload::{
     is_replicated, pod_template, runtime_label_kinds, template_labels, written_replicas,
 };
@@ -30,6 +31,8 @@ pub struct Inventory {
     pub files: Vec<SourceFile>,
     pub objects: Vec<Object>,
     pub default_namespace: String,
+    /// The Kubernetes release the run targets: what it serves and honours.
+    pub target: KubeVersion,
     /// The indexes are keyed by a hash of the strings they look up, not by copies of them (a
     /// hundred thousand objects made half a million small strings); a lookup checks what it
     /// finds against the object itself, so a collision costs a comparison, never a wrong hit.
@@ -223,6 +226,7 @@ impl Inventory {
             files,
             objects: Vec::new(),
             default_namespace,
+            target: KubeVersion::default(),
             keys: RandomState::default(),
             by_name: KeyIndex::default(),
             by_kind: KeyIndex::default(),
@@ -271,6 +275,12 @@ impl Inventory {
         inv.first = first_definitions(&inv.by_name, &objects);
         inv.objects = objects;
         inv
+    }
+
+    /// The same inventory, its rules judging against the Kubernetes release `target`.
+    pub fn targeting(mut self, target: KubeVersion) -> Inventory {
+        self.target = target;
+        self
     }
 
     /// True when `a` and `b` are applied together (one apply unit, or either is `--context`):
@@ -505,7 +515,10 @@ impl Inventory {
     }
 }
 
-fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
+/// The kind and name a HorizontalPodAutoscaler's `scaleTargetRef` names (`None` for other
+/// objects): the one matching of an HPA to its target, for [`Inventory::replicas`] and
+/// `hpa-target-missing` alike.
+pub fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
     match &obj.typed {
         Typed::HpaV1(h) => {
             let r = &h.spec.as_ref()?.scale_target_ref;

@@ -34,6 +34,7 @@ pub const RETAINED: &[&str] = &[
     "spec.rules.**",
     "spec.defaultBackend.**",
     "spec.backend.**",
+    "spec.scaleTargetRef.*",
     "spec.template.*",
     "spec.template.metadata.*",
     "spec.jobTemplate.*",
@@ -53,7 +54,8 @@ pub const RETAINED: &[&str] = &[
     "{pod}.ephemeralContainers.*.env.*.valueFrom.**",
 ];
 
-/// Where suppression annotations are read; only the keys with the suppression prefix are kept.
+/// Where annotations are read; only the keys with the suppression prefix and those
+/// `removed-annotation` reads are kept.
 const ANNOTATIONS: [&str; 3] = [
     "metadata.annotations",
     "spec.template.metadata.annotations",
@@ -208,9 +210,12 @@ fn trie(invalid: bool) -> &'static Trie {
         let mut out = parse_all(RETAINED);
         out.extend(parse_all(extra));
         for path in ANNOTATIONS {
-            let mut steps: Vec<Step> = path.split('.').map(Step::Key).collect();
-            steps.push(Step::Prefix(ANNOTATION_PREFIX));
-            out.push(steps);
+            let watched = crate::rules::removed_annotation::watched();
+            for prefix in std::iter::once(ANNOTATION_PREFIX).chain(watched) {
+                let mut steps: Vec<Step> = path.split('.').map(Step::Key).collect();
+                steps.push(Step::Prefix(prefix));
+                out.push(steps);
+            }
         }
         Trie::build(&out)
     };
@@ -339,7 +344,10 @@ impl Copier<'_> {
             for (k, v) in tree.entries(node) {
                 if !all {
                     let Some(key) = tree.scalar(k) else { continue };
-                    if trie.over_key(states, &key.key(), &mut next) {
+                    let key = key.key();
+                    // Other annotations kept by prefix (removed-annotation's) suppress nothing.
+                    if trie.over_key(states, &key, &mut next) && key.starts_with(ANNOTATION_PREFIX)
+                    {
                         self.annotated = true;
                     }
                     if next.is_empty() {

@@ -1,6 +1,7 @@
 //! `cronjob-starting-deadline`: startingDeadlineSeconds unset or too short to be met.
 
 use super::{Check, Pattern, Rule};
+use crate::model::version::KubeVersion;
 use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
@@ -9,12 +10,16 @@ pub const RULE: Rule = Rule {
     id: "cronjob-starting-deadline",
     severity: Severity::Warning,
     pattern: Pattern::PeriodicJob,
-    summary: "A CronJob whose startingDeadlineSeconds is unset (100 missed runs stop it) or below 10 (runs may never start).",
+    summary: "A CronJob whose startingDeadlineSeconds is below 10 (runs may never start), or unset before Kubernetes 1.21 (100 missed runs stop it).",
     doc: include_str!("../../rules/cronjob-starting-deadline.md"),
-    check: Check::Local(check),
+    check: Check::Versioned(check),
 };
 
-fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
+/// The first release whose default CronJob controller (v2) still starts the latest missed run
+/// after more than 100 misses, with only an event; the v1 controller gave up on the CronJob.
+const CONTROLLER_V2: KubeVersion = KubeVersion::new(1, 21);
+
+fn check(target: KubeVersion, obj: &Object, out: &mut Vec<Diagnostic>) {
     let Typed::CronJob(cj) = &obj.typed else {
         return;
     };
@@ -22,12 +27,12 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
     let path = "spec.startingDeadlineSeconds";
     let help = "set spec.startingDeadlineSeconds to how late a run may still start, at least 10 (e.g. 200)";
     match spec.starting_deadline_seconds {
-        None => out.push(
+        None if target < CONTROLLER_V2 => out.push(
             RULE.at(
                 obj,
                 path,
                 format!(
-                    "{} does not set startingDeadlineSeconds: if the controller misses more than 100 schedules (controller down, cluster paused), it stops scheduling the CronJob and logs an error",
+                    "{} does not set startingDeadlineSeconds: before Kubernetes 1.21 (the target is {target}), if the controller misses more than 100 schedules (controller down, cluster paused), it stops scheduling the CronJob and logs an error",
                     obj.display()
                 ),
             )
@@ -55,6 +60,6 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
             )
             .help(help),
         ),
-        Some(_) => {}
+        None | Some(_) => {}
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::model::{Inventory, Location, Object};
+use crate::model::{Inventory, KubeVersion, Location, Object};
 use crate::report::{Diagnostic, Severity};
 
 pub mod bare_pod;
@@ -12,9 +12,11 @@ pub mod cronjob_invalid_schedule;
 pub mod cronjob_starting_deadline;
 pub mod daemonset_priority_class;
 pub mod daemonset_restart_policy;
+pub mod deprecated_api_version;
 pub mod downward_api_field;
 pub mod duplicate_key;
 pub mod duplicate_object;
+pub mod hpa_target_missing;
 pub mod indexed_job_completions;
 pub mod indexed_job_worker_count;
 pub mod ingress_unknown_backend;
@@ -27,6 +29,7 @@ pub mod missing_readiness_probe;
 pub mod nodeport_service;
 pub mod pdb_blocks_eviction;
 pub mod pdb_selects_nothing;
+pub mod removed_annotation;
 pub mod removed_api_version;
 pub mod render_failed;
 pub mod replicaset_without_deployment;
@@ -96,6 +99,9 @@ pub enum Check {
     /// Called once per object, reading nothing but the object: it needs no inventory, so it
     /// holds for one file alone (an editor's buffer) as for the whole run.
     Local(fn(&Object, &mut Vec<Diagnostic>)),
+    /// As `Local`, also given the Kubernetes release the run targets (what it serves and
+    /// honours): still nothing of the other objects.
+    Versioned(fn(KubeVersion, &Object, &mut Vec<Diagnostic>)),
     /// Called once per object, with the whole inventory built.
     Object(fn(&Inventory, &Object, &mut Vec<Diagnostic>)),
     /// Called once for the whole inventory (pairwise rules).
@@ -132,11 +138,13 @@ impl Rule {
     }
 
     /// True for the engine diagnostics, whose severity can't go below warning: what kubectl
-    /// or the API server rejects, read from one object alone. A finding between objects
-    /// (`duplicate-object`) depends on which files are applied together, so it is a rule the
-    /// user can configure like any other.
+    /// or the API server rejects (an error), read from one object alone. A finding between
+    /// objects (`duplicate-object`) depends on which files are applied together, and an API
+    /// warning (`deprecated-api-version`: still served today) is advice about a later release,
+    /// so both are rules the user can configure like any other.
     pub fn is_engine(&self) -> bool {
         matches!(self.pattern, Pattern::Api)
+            && self.severity == Severity::Error
             && !matches!(self.check, Check::Object(_) | Check::Inventory(_))
     }
 }
@@ -151,6 +159,8 @@ pub const ALL: &[&Rule] = &[
     &render_failed::RULE,
     &unknown_field::RULE,
     &removed_api_version::RULE,
+    &deprecated_api_version::RULE,
+    &removed_annotation::RULE,
     &bare_pod::RULE,
     &job_restart_policy::RULE,
     &indexed_job_completions::RULE,
@@ -180,6 +190,7 @@ pub const ALL: &[&Rule] = &[
     &selector_mismatch::RULE,
     &shared_pvc::RULE,
     &rwo_pvc_rolling_update::RULE,
+    &hpa_target_missing::RULE,
     // Stateful Service
     &statefulset_service_not_headless::RULE,
     &statefulset_service_missing::RULE,
@@ -211,29 +222,75 @@ mod tests {
                 "rules/{}.md must start with its id",
                 r.id
             );
-            // One layout for every page: these sections, in this order, and nothing else at
-            // the second level. Severity and pattern come from the metadata, never the page.
-            let sections: Vec<&str> = r.doc.lines().filter(|l| l.starts_with("## ")).collect();
             assert_eq!(
-                sections,
-                [
-                    "## What it checks",
-                    "## Why it matters",
-                    "## When it does not apply",
-                    "## Example",
-                    "## Fix",
-                    "## Suppress",
-                ],
-                "rules/{}.md: sections out of the common layout",
-                r.id
-            );
-            assert!(
-                !r.doc
-                    .lines()
-                    .any(|l| l.starts_with("**Severity:**") || l.starts_with("Severity:")),
-                "rules/{}.md states its severity by hand",
+                page_layout_problem(r.doc),
+                None,
+                "rules/{}.md: not in the common layout",
                 r.id
             );
         }
+    }
+
+    /// What is wrong with a page in the rule page layout: its second-level sections exactly
+    /// these, in this order (then `Configuration` and `References` if the page needs them);
+    /// severity and pattern never written by hand (they come from the rule's metadata).
+    fn page_layout_problem(doc: &str) -> Option<String> {
+        const REQUIRED: [&str; 6] = [
+            "What it checks",
+            "Why it matters",
+            "When it does not apply",
+            "Example",
+            "Fix",
+            "Suppress",
+        ];
+        if doc.contains("**Severity:**")
+            || doc.contains("**Pattern:**")
+            || doc.lines().any(|l| l.starts_with("Severity:"))
+        {
+            return Some("severity or pattern written by hand".to_string());
+        }
+        let mut in_code = false;
+        let mut sections = Vec::new();
+        for line in doc.lines() {
+            if line.starts_with("```") {
+                in_code = !in_code;
+            } else if let Some(title) = line.strip_prefix("## ").filter(|_| !in_code) {
+                sections.push(title.trim());
+            }
+        }
+        let (head, tail) = sections.split_at(sections.len().min(REQUIRED.len()));
+        if head != REQUIRED {
+            return Some(format!("sections {sections:?}"));
+        }
+        let mut optional = ["Configuration", "References"].iter();
+        tail.iter()
+            .find(|t| !optional.any(|o| o == *t))
+            .map(|t| format!("unexpected or misplaced section `{t}`"))
+    }
+
+    #[test]
+    fn the_page_layout_is_checked() {
+        let good = "# x\n## What it checks\n## Why it matters\n## When it does not apply\n## Example\n```\n## not a section\n```\n## Fix\n## Suppress\n";
+        assert_eq!(page_layout_problem(good), None);
+        let extra = good.replace(
+            "## Suppress",
+            "## Suppress\n## Configuration\n## References",
+        );
+        assert_eq!(page_layout_problem(&extra), None);
+        let misplaced = good.replace(
+            "## Suppress",
+            "## Suppress\n## References\n## Configuration",
+        );
+        assert!(page_layout_problem(&misplaced).is_some());
+        let unknown = good.replace("## Suppress", "## Suppress\n## Notes");
+        assert!(page_layout_problem(&unknown).is_some());
+        let reordered = good.replace("## Fix\n## Suppress", "## Suppress\n## Fix");
+        assert!(page_layout_problem(&reordered).is_some());
+        let severity = good.replace("# x", "# x\n**Severity:** warning");
+        assert!(page_layout_problem(&severity).is_some());
+        let by_hand = good.replace("# x", "# x\nSeverity: info. Pattern: API.");
+        assert!(page_layout_problem(&by_hand).is_some());
+        let missing = good.replace("## Fix\n", "");
+        assert!(page_layout_problem(&missing).is_some());
     }
 }

@@ -67,6 +67,8 @@ pub struct HorizontalPodAutoscalerSpec {
 #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CrossVersionObjectReference {
+    /// The target's `group/version`; unset in some manifests (the kind then decides).
+    pub api_version: Option<String>,
     #[serde(deserialize_with = "super::nullable")]
     pub kind: String,
     #[serde(deserialize_with = "super::nullable")]
@@ -84,6 +86,7 @@ macro_rules! hpa_view {
                         max_replicas: s.max_replicas,
                         min_replicas: s.min_replicas,
                         scale_target_ref: CrossVersionObjectReference {
+                            api_version: s.scale_target_ref.api_version,
                             kind: s.scale_target_ref.kind,
                             name: s.scale_target_ref.name,
                         },
