@@ -1,5 +1,7 @@
 //! Where each workload keeps its pod template, its selector and its replica count.
 
+use std::collections::HashMap;
+
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::object::{Object, Typed};
@@ -265,6 +267,33 @@ pub fn service_pod_selector(obj: &Object) -> Option<&Labels> {
 /// the app containers for the Pod's whole life.
 pub fn is_sidecar(c: &Container) -> bool {
     c.restart_policy.as_deref() == Some("Always")
+}
+
+/// The kinds that carry a pod template (a Pod is its own).
+const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "ReplicaSet",
+    "ReplicationController",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+];
+
+/// The pod template labels, as written, of the workloads that failed to decode, by namespace:
+/// they are not in the label index, but a selector that matches them would select their Pods
+/// once the workload is fixed, so selector rules must not call them missing.
+pub fn unreadable_template_labels(inv: &super::Inventory) -> HashMap<&str, Vec<Labels>> {
+    let mut out: HashMap<&str, Vec<Labels>> = HashMap::new();
+    for o in &inv.objects {
+        if matches!(o.typed, Typed::Invalid) && WORKLOAD_KINDS.contains(&o.kind.as_str()) {
+            if let Some(ns) = o.namespace.as_deref() {
+                out.entry(ns).or_default().push(written_template_labels(o));
+            }
+        }
+    }
+    out
 }
 
 /// The pod template labels as written in the manifest, read from the document tree rather than

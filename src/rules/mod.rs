@@ -195,6 +195,7 @@ pub const ALL: &[&Rule] = &[
     &statefulset_service_not_headless::RULE,
     &statefulset_service_missing::RULE,
     &statefulset_service_selector::RULE,
+    // Stateless Service, read from one object (listed last, as when it was added)
     &workload_restart_policy::RULE,
     &unused_suppression::RULE,
     &unknown_rule::RULE,

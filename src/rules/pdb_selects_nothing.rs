@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use super::{Check, Pattern, Rule};
 use crate::model::kinds::group_of;
-use crate::model::workload::{is_runtime_pod_label, pdb_selector};
+use crate::model::workload::{is_runtime_pod_label, pdb_selector, unreadable_template_labels};
 use crate::model::{Inventory, Selector, Typed};
 use crate::report::{Diagnostic, Severity};
 
@@ -33,6 +33,8 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         .filter(|o| matches!(o.typed, Typed::Unknown) && is_custom_group(&o.api_version))
         .filter_map(|o| o.namespace.as_deref())
         .collect();
+    // A workload that failed to decode is still the one a PDB may be meant for.
+    let unreadable = unreadable_template_labels(inv);
     for pdb in inv.all_of_kind("PodDisruptionBudget") {
         let (Some(ns), Some(Ok(sel))) = (pdb.namespace.as_deref(), pdb_selector(pdb)) else {
             continue;
@@ -52,7 +54,11 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
                 }
                 // Labels added at run time are not in templates: judge the rest of the selector.
                 let relaxed = sel.without_keys(is_runtime_pod_label);
-                if inv.templates_matching(ns, &relaxed).next().is_some() {
+                if inv.templates_matching(ns, &relaxed).next().is_some()
+                    || unreadable
+                        .get(ns)
+                        .is_some_and(|all| all.iter().any(|labels| relaxed.matches(labels)))
+                {
                     continue;
                 }
                 format!(

@@ -1,13 +1,11 @@
 //! `service-selects-nothing`: a Service whose selector matches no Pods of the inputs.
 
-use std::collections::HashMap;
-
 use super::{Check, Pattern, Rule};
 use crate::model::selector::Labels;
 use crate::model::workload::{
-    runtime_label_kinds, service_pod_selector, template_labels, written_template_labels,
+    runtime_label_kinds, service_pod_selector, template_labels, unreadable_template_labels,
 };
-use crate::model::{Inventory, Object, Selector, Typed};
+use crate::model::{Inventory, Object, Selector};
 use crate::report::{Diagnostic, Severity};
 
 /// A Service whose selector matches no pod template or Pod in its namespace.
@@ -20,33 +18,11 @@ pub const RULE: Rule = Rule {
     check: Check::Inventory(check),
 };
 
-/// The kinds that carry a pod template (a Pod is its own).
-const WORKLOAD_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "ReplicaSet",
-    "ReplicationController",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-];
-
 fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
     let operated = inv.custom_resources();
     // A workload that failed to decode (reported as invalid-object) is not in the label index;
     // its labels as written still say whether the Service would select its Pods.
-    let mut unreadable: HashMap<&str, Vec<Labels>> = HashMap::new();
-    for o in &inv.objects {
-        if matches!(o.typed, Typed::Invalid) && WORKLOAD_KINDS.contains(&o.kind.as_str()) {
-            if let Some(ns) = o.namespace.as_deref() {
-                unreadable
-                    .entry(ns)
-                    .or_default()
-                    .push(written_template_labels(o));
-            }
-        }
-    }
+    let unreadable = unreadable_template_labels(inv);
     for svc in inv.all_of_kind("Service") {
         let Some(selector) = service_pod_selector(svc) else {
             continue;
