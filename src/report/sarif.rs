@@ -158,15 +158,21 @@ impl Serialize for Log<'_> {
     }
 }
 
+/// The rule descriptors, each carrying its whole documentation: the same for every report, so
+/// built once per process (a fuzzer or an editor renders many reports).
+fn catalogue() -> &'static Value {
+    static CATALOGUE: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    CATALOGUE.get_or_init(|| Value::Array(rules::ALL.iter().map(|r| rule_descriptor(r)).collect()))
+}
+
 impl Serialize for Run<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let rules: Vec<Value> = rules::ALL.iter().map(|r| rule_descriptor(r)).collect();
         let tool = json!({"driver": {
             "name": "kplint",
             "version": env!("CARGO_PKG_VERSION"),
             "semanticVersion": env!("CARGO_PKG_VERSION"),
             "informationUri": information_uri(),
-            "rules": rules,
+            "rules": catalogue(),
         }});
         let mut map = serializer.serialize_map(Some(3))?;
         map.serialize_entry("columnKind", "utf16CodeUnits")?;

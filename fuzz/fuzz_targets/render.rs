@@ -1,0 +1,8 @@
+//! Fuzz target `render`: what it asserts is `tests/support/invariants.rs`'s `render`, shared with
+//! `tests/fuzz_regressions.rs`, which replays every crash found.
+#![no_main]
+
+#[path = "../../tests/support/invariants.rs"]
+mod invariants;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| invariants::render(data));
