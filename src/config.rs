@@ -281,6 +281,25 @@ impl Reader<'_> {
         })
     }
 
+    /// A list of paths relative to the configuration's folder `base`, each recorded in
+    /// `written` with its place, to be checked against `expect` once the whole file is read.
+    fn paths(
+        &self,
+        node: NodeId,
+        what: &str,
+        base: &Path,
+        expect: Expect,
+        written: &mut Vec<WrittenPath>,
+    ) -> Result<Vec<String>, ConfigError> {
+        let mut out = Vec::new();
+        for (p, at) in self.strings(node, what)? {
+            let resolved = relative_to(base, &p);
+            written.push(self.written(&resolved, at, expect));
+            out.push(resolved);
+        }
+        Ok(out)
+    }
+
     /// A path as written at `node`, to be checked once the whole file is read.
     fn written(&self, path: &str, node: NodeId, expect: Expect) -> WrittenPath {
         WrittenPath {
@@ -448,15 +467,15 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                 }
             }
             "context" => {
-                for (p, node) in r.strings(v, "a `context` path")? {
-                    let resolved = relative_to(base, &p);
-                    config.written_paths.push(r.written(
-                        &resolved,
-                        node,
-                        Expect::Exists("`context` path"),
-                    ));
-                    config.context.push(resolved);
-                }
+                let expect = Expect::Exists("`context` path");
+                let paths = r.paths(
+                    v,
+                    "a `context` path",
+                    base,
+                    expect,
+                    &mut config.written_paths,
+                )?;
+                config.context.extend(paths);
             }
             "units" => {
                 if !r.tree.is_sequence(v) {
@@ -522,15 +541,11 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                                 ));
                             }
                             "values" => {
-                                for (p, node) in r.strings(hv, "a `helm.values` file")? {
-                                    let resolved = relative_to(base, &p);
-                                    config.written_paths.push(r.written(
-                                        &resolved,
-                                        node,
-                                        Expect::File("`helm.values` file"),
-                                    ));
-                                    config.helm_values.push(resolved);
-                                }
+                                let expect = Expect::File("`helm.values` file");
+                                let what = "a `helm.values` file";
+                                let paths =
+                                    r.paths(hv, what, base, expect, &mut config.written_paths)?;
+                                config.helm_values.extend(paths);
                             }
                             "set" => {
                                 for (p, _) in r.strings(hv, "a `helm.set` entry")? {
@@ -605,15 +620,9 @@ fn chart_entry(
             "release" => chart.release = Some(r.string(v, "`release`")?),
             "namespace" => chart.namespace = Some(r.string(v, "`namespace`")?),
             "values" => {
-                for (p, node) in r.strings(v, "a `values` file")? {
-                    let resolved = relative_to(base, &p);
-                    written.push(r.written(
-                        &resolved,
-                        node,
-                        Expect::File("`helm.charts` values file"),
-                    ));
-                    chart.values.push(resolved);
-                }
+                let expect = Expect::File("`helm.charts` values file");
+                let paths = r.paths(v, "a `values` file", base, expect, written)?;
+                chart.values.extend(paths);
             }
             "set" => {
                 for (p, _) in r.strings(v, "a `set` entry")? {
