@@ -187,6 +187,41 @@ fn sibling_files_that_define_one_object_are_read_as_possible_alternatives() {
 }
 
 #[test]
+fn controllers_in_sibling_files_that_overlap_may_be_alternatives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let deployment = |name: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {{app: gemma}}\n  template:\n    metadata:\n      labels: {{app: gemma}}\n    spec:\n      containers:\n        - name: server\n          image: server:1\n          livenessProbe: {{tcpSocket: {{port: 8000}}}}\n"
+        )
+    };
+    write_tree(
+        d,
+        &[
+            ("serve/tgi.yaml", &deployment("tgi")),
+            ("serve/vllm.yaml", &deployment("vllm")),
+            (
+                "both/all.yaml",
+                &format!("{}---\n{}", deployment("tgi"), deployment("vllm")),
+            ),
+        ],
+    );
+    let (v, _, _) = kplint(d, &[]);
+    let overlaps: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "controllers-overlap")
+        .map(|d| (d["file"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        overlaps,
+        [("both/all.yaml", "warning"), ("serve/tgi.yaml", "info")],
+        "{v}"
+    );
+}
+
+#[test]
 fn findings_on_built_objects_are_placed_where_the_user_wrote_them() {
     if !kubectl_on_path() {
         return;

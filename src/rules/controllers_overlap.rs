@@ -70,10 +70,21 @@ fn check(inv: &Inventory, obj: &Object, out: &mut Vec<Diagnostic>) {
         join(&names)
     );
     msg.push_str(&consequence(obj, &selector, first, &others));
+    // Controllers only in sibling files of a plain folder may be alternatives applied one at a
+    // time (`tgi-gemma.yaml` or `vllm-gemma.yaml`), as for duplicate-object: worth reading.
+    let alternatives = others.iter().all(|o| inv.in_sibling_files(obj, o));
+    if alternatives {
+        msg.push_str(
+            "; the files are in one folder, and if they are alternatives applied one at a time, nothing competes",
+        );
+    }
     let mut d = RULE.report(obj, obj.locate_key(path), msg).path(path).help(format!(
-        "give each controller a label the others do not select (e.g. add a distinct label to the Pod template and selector of {})",
+        "give each controller a label the others do not select (e.g. add a distinct label to the Pod template and selector of {}); if the files are alternatives, declare them as separate `units:` in .kplint.yaml",
         obj.display()
     ));
+    if alternatives {
+        d = d.severity(Severity::Info);
+    }
     for other in &others {
         if let Some(t) = pod_template(other) {
             d = d.related(
