@@ -3,6 +3,7 @@
 #![no_main]
 
 #[path = "../../tests/support/invariants.rs"]
+#[allow(dead_code)] // each target calls one of the three
 mod invariants;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| invariants::parse(data));

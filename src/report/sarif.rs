@@ -189,6 +189,14 @@ impl Serialize for Results<'_> {
     }
 }
 
+/// The log's `results` alone, as the full log writes them: the part of a log that depends on
+/// the report (the rule catalogue is the same for every report), for a fuzzer that renders
+/// many reports.
+pub fn render_results(report: &Report) -> String {
+    serde_json::to_string_pretty(&Results(report))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
 /// Writes the report as a SARIF 2.1.0 log (pretty-printed, one trailing newline) to `out` as
 /// it goes.
 pub fn write(report: &Report, mut out: impl std::io::Write) -> std::io::Result<()> {

@@ -90,7 +90,7 @@ pub fn render(data: &[u8]) {
     let file = SourceFile::new(0, "f0.yaml".to_string(), &text);
     let shown = file.text().to_string();
     let mut diagnostics = Vec::new();
-    for r in records.chunks_exact(6).take(64) {
+    for r in records.chunks_exact(6).take(16) {
         let rule = rules::ALL[r[0] as usize % rules::ALL.len()];
         let severity = match r[1] % 3 {
             0 => Severity::Info,
@@ -128,7 +128,10 @@ pub fn render(data: &[u8]) {
         Summary::default(),
     );
     serde_json::from_str::<serde_json::Value>(&json::render(&report)).expect("valid JSON");
-    serde_json::from_str::<serde_json::Value>(&sarif::render(&report)).expect("valid SARIF");
+    // The results, not the whole log: the rule catalogue, every rule's documentation, is the
+    // same for every report (tests/sarif.rs validates whole logs against the schema).
+    serde_json::from_str::<serde_json::Value>(&sarif::render_results(&report))
+        .expect("valid SARIF results");
     let _ = human::render(&report, human::HumanOptions::default());
     let _ = github::render(&report);
     let _ = compact::render(&report);
