@@ -68,6 +68,14 @@ pub fn kind_of(tree: &Tree, node: NodeId) -> Kind<'_> {
 /// The key/value pairs of a mapping as kubectl reads them: written keys (the last of repeated
 /// keys wins), then the keys `<<` merges in that are not written. Keys as JSON keys.
 pub fn entries(tree: &Tree, map: NodeId) -> Vec<(String, NodeId, NodeId)> {
+    if tree.is_simple_mapping(map) {
+        // No merge key and no repeated key (nearly every mapping): the written pairs, without
+        // the search for repeats that would make a mapping of many keys quadratic.
+        return tree
+            .entries(map)
+            .filter_map(|(k, v)| Some((tree.scalar(k)?.key().into_owned(), k, v)))
+            .collect();
+    }
     let mut out: Vec<(String, NodeId, NodeId)> = Vec::new();
     let mut merges = Vec::new();
     for (k, v) in tree.entries(map) {
