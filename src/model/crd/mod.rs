@@ -181,3 +181,6 @@ fn check_one(obj: &Object, crd: &Object, def: &Definition, out: &mut Vec<Diagnos
     }
     out.extend(validate::validate(obj, crd_name, version));
 }
+
+#[cfg(test)]
+mod tests;

@@ -85,6 +85,9 @@ pub struct Schema {
     /// The pattern as written and compiled (`None` compiled: not checked, see `pattern`).
     pub pattern: Option<(String, Option<Regex>)>,
     pub list_type: ListType,
+    /// True when `default:` is set: the API server fills the field in when its parent is
+    /// written and it is not (or is a null it prunes), before validating.
+    pub has_default: bool,
 }
 
 impl Schema {
@@ -179,6 +182,7 @@ impl Reader<'_> {
                     _ => self.error(v, path, "`type` must be a string".to_string()),
                 },
                 "nullable" => s.nullable = self.flag(v, path),
+                "default" => s.has_default = true,
                 "x-kubernetes-int-or-string" => s.int_or_string = self.flag(v, path),
                 "x-kubernetes-preserve-unknown-fields" => {
                     s.preserve_unknown = self.flag(v, path)
@@ -215,12 +219,18 @@ impl Reader<'_> {
                     }
                 }
                 "required" => {
+                    if !tree.is_sequence(v) {
+                        self.error(v, path, "`required` must be a list of property names".to_string());
+                    }
                     for &item in tree.items(v) {
                         match kind_of(tree, item) {
                             Kind::String(r) => s.required.push(r.to_string()),
                             _ => self.error(item, path, "`required` lists property names (strings)".to_string()),
                         }
                     }
+                }
+                "enum" if !tree.is_sequence(v) => {
+                    self.error(v, path, "`enum` must be a list of values".to_string())
                 }
                 "enum" => {
                     s.enumeration = Some(

@@ -400,6 +400,10 @@ impl Walk<'_> {
         what: &str,
     ) {
         for &name in names {
+            if s.property(name).is_some_and(|p| p.has_default) {
+                // Defaulted by the API server before it validates.
+                continue;
+            }
             let present = fields
                 .iter()
                 .find(|(k, _, _)| k == name)
