@@ -88,6 +88,12 @@ pub struct Schema {
     /// True when `default:` is set: the API server fills the field in when its parent is
     /// written and it is not (or is a null it prunes), before validating.
     pub has_default: bool,
+    /// `allOf`, `anyOf`, `oneOf`, `not`: value validations only (a structural schema keeps
+    /// types and fields out of them), evaluated as the API server's OpenAPI validator does.
+    pub all_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    pub not: Option<Box<Schema>>,
 }
 
 impl Schema {
@@ -183,6 +189,24 @@ impl Reader<'_> {
                 },
                 "nullable" => s.nullable = self.flag(v, path),
                 "default" => s.has_default = true,
+                "allOf" | "anyOf" | "oneOf" => {
+                    if !tree.is_sequence(v) {
+                        self.error(v, path, format!("`{key}` must be a list of schemas"));
+                    }
+                    let at = path.len();
+                    let mut list = Vec::new();
+                    for (i, &item) in tree.items(v).iter().enumerate() {
+                        path.push_str(&format!("[{i}]"));
+                        list.push(self.node(item, path, depth + 1, false));
+                        path.truncate(at);
+                    }
+                    match key.as_str() {
+                        "allOf" => s.all_of = list,
+                        "anyOf" => s.any_of = list,
+                        _ => s.one_of = list,
+                    }
+                }
+                "not" => s.not = Some(Box::new(self.node(v, path, depth + 1, false))),
                 "x-kubernetes-int-or-string" => s.int_or_string = self.flag(v, path),
                 "x-kubernetes-preserve-unknown-fields" => {
                     s.preserve_unknown = self.flag(v, path)

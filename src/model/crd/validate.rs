@@ -65,6 +65,9 @@ enum Judge {
     /// Unknown keys only: a `status` the API server drops before it validates (status
     /// subresource), whose unknown keys its decoder still reports.
     UnknownOnly,
+    /// Types and values only: the schemas of `allOf`, `anyOf`, `oneOf` and `not`, which
+    /// constrain values and never make a key unknown.
+    ValuesOnly,
 }
 
 impl Walk<'_> {
@@ -132,16 +135,18 @@ impl Walk<'_> {
             // before validating (`PruneNonNullableNullsWithoutDefaults`): it is as if unset.
             return;
         }
-        if judge == Judge::All && !self.type_ok(s, kind, node) {
+        let values = judge != Judge::UnknownOnly;
+        if values && !self.type_ok(s, kind, node) {
             return;
         }
         match kind {
             Kind::Object => self.object(s, node, judge),
             Kind::Array => self.array(s, node, judge),
-            _ if judge == Judge::All => self.scalar(s, kind, node),
+            _ if values => self.scalar(s, kind, node),
             _ => {}
         }
-        if judge == Judge::All {
+        if values {
+            self.junctors(s, node);
             if let Some(allowed) = &s.enumeration {
                 let value = to_json(self.tree, node, 0);
                 if !value
@@ -205,7 +210,9 @@ impl Walk<'_> {
             }
             self.path.0.push(Segment::Key(key.clone()));
             if s.embedded && matches!(key.as_str(), "apiVersion" | "kind") {
-                if judge == Judge::All && !matches!(kind_of(self.tree, *value), Kind::String(_)) {
+                if judge != Judge::UnknownOnly
+                    && !matches!(kind_of(self.tree, *value), Kind::String(_))
+                {
                     self.invalid(*value, "must be a string".to_string());
                 }
             } else if s.embedded && key == "metadata" {
@@ -214,12 +221,12 @@ impl Walk<'_> {
                 self.value(p, *value, judge);
             } else if let Additional::Schema(a) = &s.additional {
                 self.value(a, *value, judge);
-            } else if !unknown_ok {
+            } else if !unknown_ok && judge != Judge::ValuesOnly {
                 self.unknown(*key_node, key, s, false);
             }
             self.path.0.pop();
         }
-        if judge == Judge::All {
+        if judge != Judge::UnknownOnly {
             self.required(s, &fields, node, &[]);
             if s.embedded {
                 self.required_names(
@@ -256,6 +263,51 @@ impl Walk<'_> {
             self.invalid(node, format!("must have at most {max} items, has {n}"));
         }
         self.unique(s, items);
+    }
+
+    /// `allOf` (each schema's own findings), `anyOf` (at least one matches), `oneOf` (exactly
+    /// one), `not` (none): a schema matches when a silent walk of the value finds nothing.
+    fn junctors(&mut self, s: &Schema, node: NodeId) {
+        for sub in &s.all_of {
+            self.value(sub, node, Judge::ValuesOnly);
+        }
+        if !s.any_of.is_empty() && !s.any_of.iter().any(|sub| self.matches(sub, node)) {
+            self.invalid(
+                node,
+                "matches none of the schemas of its `anyOf`".to_string(),
+            );
+        }
+        if !s.one_of.is_empty() {
+            let n = s
+                .one_of
+                .iter()
+                .filter(|sub| self.matches(sub, node))
+                .count();
+            if n != 1 {
+                self.invalid(
+                    node,
+                    format!("must match exactly one of the schemas of its `oneOf`, matches {n}"),
+                );
+            }
+        }
+        if let Some(not) = &s.not {
+            if self.matches(not, node) {
+                self.invalid(node, "matches the schema of its `not`".to_string());
+            }
+        }
+    }
+
+    /// True when `node` has nothing against `sub` (types and values only).
+    fn matches(&self, sub: &Schema, node: NodeId) -> bool {
+        let mut w = Walk {
+            obj: self.obj,
+            tree: self.tree,
+            crd: self.crd,
+            path: self.path.clone(),
+            out: Vec::new(),
+        };
+        w.value(sub, node, Judge::ValuesOnly);
+        w.out.is_empty()
     }
 
     /// `x-kubernetes-list-type: set` and `map`: the API server rejects a repeated item (a set)
