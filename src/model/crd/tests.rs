@@ -101,3 +101,30 @@ fn a_huge_pattern_is_not_checked_rather_than_compiled() {
     );
     assert!(lint(&text).is_empty());
 }
+
+#[test]
+fn nested_junctors_end_quickly() {
+    // A two-branch `oneOf` around each level walks the level below twice: the walk doubles with
+    // each level, as the schema's text does here (a schema reused through YAML aliases would
+    // not grow; the parser's alias budget and the walk's step budget bound that case).
+    let depth = 40;
+    let mut schema = String::from("{type: string}");
+    for _ in 0..depth {
+        schema = format!(
+            "{{type: object, properties: {{a: {schema}}}, oneOf: [{{properties: {{a: {schema}}}}}, {{required: [a]}}]}}"
+        );
+        if schema.len() > 200_000 {
+            break;
+        }
+    }
+    let mut value = String::from("x");
+    for _ in 0..depth {
+        value = format!("{{a: {value}}}");
+    }
+    let text = format!(
+        "{HEAD}{schema}\n---\napiVersion: example.com/v1\nkind: Deep\nmetadata: {{name: d}}\na: {value}\n"
+    );
+    let start = std::time::Instant::now();
+    let _ = lint(&text);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+}

@@ -38,12 +38,14 @@ const OBJECT_META: &[&str] = &[
 
 /// The findings on `obj` against `version` of CRD `crd` (its name, for messages).
 pub fn validate(obj: &Object, crd: &str, version: &Version) -> Vec<Diagnostic> {
+    let budget = std::cell::Cell::new(MAX_STEPS);
     let mut w = Walk {
         obj,
         tree: &obj.tree,
         crd,
         path: FieldPath(Vec::new()),
         out: Vec::new(),
+        budget: &budget,
     };
     w.root(&version.schema, version.status_subresource);
     w.out
@@ -55,7 +57,14 @@ struct Walk<'a> {
     crd: &'a str,
     path: FieldPath,
     out: Vec<Diagnostic>,
+    /// Values left to judge for this object, shared with the silent walks of `anyOf`/`oneOf`/
+    /// `not`: nested junctors walk a subtree once per branch, which a hostile schema could
+    /// multiply without bound. Once spent, the object gets no more findings.
+    budget: &'a std::cell::Cell<u64>,
 }
+
+/// Values judged per object at most (a real resource takes a few hundred to a few thousand).
+const MAX_STEPS: u64 = 1_000_000;
 
 /// What is judged below a node.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -126,9 +135,10 @@ impl Walk<'_> {
     }
 
     fn value(&mut self, s: &Schema, node: NodeId, judge: Judge) {
-        if self.full() {
+        if self.full() || self.budget.get() == 0 {
             return;
         }
+        self.budget.set(self.budget.get() - 1);
         let kind = kind_of(self.tree, node);
         if kind == Kind::Null {
             // A null in a nullable field is kept; in any other, the API server prunes it
@@ -305,6 +315,7 @@ impl Walk<'_> {
             crd: self.crd,
             path: self.path.clone(),
             out: Vec::new(),
+            budget: self.budget,
         };
         w.value(sub, node, Judge::ValuesOnly);
         w.out.is_empty()
