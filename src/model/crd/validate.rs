@@ -329,18 +329,19 @@ impl Walk<'_> {
                 ListType::Atomic => None,
                 ListType::Set => to_json(self.tree, item, 0),
                 ListType::Map(keys) => {
+                    // An item without one of the keys is left out: `required` reports it when
+                    // the schema requires the key, and a default the API server fills in first
+                    // is not known here.
                     let fields = entries(self.tree, self.tree.resolve(item));
-                    Some(serde_json::Value::Array(
-                        keys.iter()
-                            .map(|k| {
-                                fields
-                                    .iter()
-                                    .find(|(name, _, _)| name == k)
-                                    .and_then(|(_, _, v)| to_json(self.tree, *v, 0))
-                                    .unwrap_or(serde_json::Value::Null)
-                            })
-                            .collect(),
-                    ))
+                    keys.iter()
+                        .map(|k| {
+                            fields
+                                .iter()
+                                .find(|(name, _, _)| name == k)
+                                .and_then(|(_, _, v)| to_json(self.tree, *v, 0))
+                        })
+                        .collect::<Option<Vec<_>>>()
+                        .map(serde_json::Value::Array)
                 }
             }
         };
