@@ -96,11 +96,12 @@ impl Walk<'_> {
                 // Checked when the object was decoded (identity, names, labels).
                 "apiVersion" | "kind" => {}
                 "metadata" => self.metadata(*value),
-                "status" if status_subresource => {
-                    if let Some(s) = schema.property("status") {
-                        self.value(s, *value, Judge::UnknownOnly);
-                    }
-                }
+                "status" if status_subresource => match schema.property("status") {
+                    Some(s) => self.value(s, *value, Judge::UnknownOnly),
+                    // Pruned, and so reported, like any key the schema lacks.
+                    None if !schema.preserve_unknown => self.unknown(*key_node, key, schema, true),
+                    None => {}
+                },
                 _ => match schema.property(key) {
                     Some(s) => self.value(s, *value, Judge::All),
                     None if schema.preserve_unknown => {}
