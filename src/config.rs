@@ -33,6 +33,9 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Context paths, relative to the working directory when the config is below it.
     pub context: Vec<String>,
+    /// Folders or files whose CRDs give the schemas of custom resources (`crds:`), resolved
+    /// like `context`.
+    pub crds: Vec<String>,
     pub ignore: Vec<IgnoreEntry>,
     /// Apply units the repository declares: each a list of globs whose files form one unit.
     pub units: Vec<Vec<String>>,
@@ -366,6 +369,7 @@ const TOP_KEYS: &[&str] = &[
     "rules",
     "exclude",
     "context",
+    "crds",
     "ignore",
     "units",
     "kustomize",
@@ -476,6 +480,17 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                     &mut config.written_paths,
                 )?;
                 config.context.extend(paths);
+            }
+            "crds" => {
+                for (p, node) in r.strings(v, "a `crds` path")? {
+                    let resolved = relative_to(base, &p);
+                    config.written_paths.push(r.written(
+                        &resolved,
+                        node,
+                        Expect::Exists("`crds` path"),
+                    ));
+                    config.crds.push(resolved);
+                }
             }
             "units" => {
                 if !r.tree.is_sequence(v) {

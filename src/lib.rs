@@ -62,6 +62,10 @@ pub struct Options {
     pub tools: source::render::Tools,
     /// The Kubernetes release the manifests are for (`--kubernetes-version`).
     pub kubernetes_version: model::KubeVersion,
+    /// Folders (or files) whose CustomResourceDefinitions give the schemas of the run's custom
+    /// resources (`--crds`, `crds:`); their other objects are not read, nothing in them is
+    /// reported.
+    pub crds: Vec<String>,
 }
 
 impl Default for Options {
@@ -76,6 +80,7 @@ impl Default for Options {
             units: Vec::new(),
             tools: source::render::Tools::default(),
             kubernetes_version: model::KubeVersion::default(),
+            crds: Vec::new(),
         }
     }
 }
@@ -106,16 +111,26 @@ pub fn check(
         &options.units,
     );
     let prepared = source::render::prepare(&plan, &options.tools);
+    // A file both checked and in context (or a `--crds` folder) is checked: compare real
+    // paths, not spellings.
+    let key = |i: &Input| match i {
+        Input::File { path, .. } => std::fs::canonicalize(path).ok(),
+        Input::Stdin { .. } => None,
+    };
+    let mut seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
     let mut context_inputs = Vec::new();
     if !options.context.is_empty() {
         let context = discover(&options.context, exclude, None)?;
-        // A file both checked and in context is checked: compare real paths, not spellings.
-        let key = |i: &Input| match i {
-            Input::File { path, .. } => std::fs::canonicalize(path).ok(),
-            Input::Stdin { .. } => None,
-        };
-        let seen: std::collections::HashSet<_> = found.inputs.iter().filter_map(key).collect();
         context_inputs = context
+            .inputs
+            .into_iter()
+            .filter(|input| key(input).is_some_and(|k| !seen.contains(&k)))
+            .collect();
+    }
+    let mut crd_inputs = Vec::new();
+    if !options.crds.is_empty() {
+        seen.extend(context_inputs.iter().filter_map(key));
+        crd_inputs = discover(&options.crds, exclude, None)?
             .inputs
             .into_iter()
             .filter(|input| key(input).is_some_and(|k| !seen.contains(&k)))
@@ -130,6 +145,11 @@ pub fn check(
     // (duplicate-object) then reports the checked one. Files are read by the workers that
     // lint them: only the files in flight are in memory at once.
     let mut sources: Vec<(Source, SourceMeta)> = Vec::new();
+    // CRDs first of all: the first definition of a kind is the one its resources are checked
+    // against.
+    for input in &crd_inputs {
+        push(&mut sources, Source::Input(0, input), SourceMeta::crds());
+    }
     for input in &context_inputs {
         push(&mut sources, Source::Input(0, input), SourceMeta::context());
     }
@@ -297,6 +317,8 @@ struct SourceMeta {
     /// False for a file read only to place findings in (a kustomization's resources and
     /// patches, linted through its built output): not parsed, its comments still read.
     lint: bool,
+    /// True for a file of a `--crds` folder: only its CustomResourceDefinitions are kept.
+    crds_only: bool,
 }
 
 impl SourceMeta {
@@ -306,6 +328,7 @@ impl SourceMeta {
             stream,
             unit,
             lint: true,
+            crds_only: false,
         }
     }
 
@@ -315,6 +338,14 @@ impl SourceMeta {
             stream: false,
             unit: CONTEXT_UNIT,
             lint: true,
+            crds_only: false,
+        }
+    }
+
+    fn crds() -> SourceMeta {
+        SourceMeta {
+            crds_only: true,
+            ..SourceMeta::context()
         }
     }
 
@@ -324,6 +355,7 @@ impl SourceMeta {
             stream: false,
             unit: CONTEXT_UNIT,
             lint: false,
+            crds_only: false,
         }
     }
 }
@@ -577,6 +609,11 @@ fn lint_loaded(
     for mut r in results {
         let meta = metas.get(r.file.id as usize).copied();
         let unit = meta.map_or(0, |m| m.unit);
+        if meta.is_some_and(|m| m.crds_only) {
+            // A `--crds` folder gives schemas, not objects: a Deployment beside the CRDs of a
+            // chart's `crds/` must not join the run.
+            r.objects.retain(model::crd::definition::is_crd);
+        }
         for obj in &mut r.objects {
             obj.unit = unit;
         }
@@ -625,9 +662,17 @@ fn lint_loaded(
         .collect();
     // The findings of the decode first, as they were made; then the rules', each worker's part
     // moved into the one list as it is done.
+    // Custom resources against the CRDs of the run: a stage of its own, since a CRD may be in
+    // any file. Its findings come after the decode's, before the rules'.
+    let is_reported = |f: FileId| checked.get(f as usize).copied().unwrap_or(true);
+    let crds = model::crd::check(&inventory, &is_reported);
+    summary.objects_without_kind_checks = summary
+        .objects_without_kind_checks
+        .saturating_sub(crds.checked);
     let findings = Findings::with_capacity(diagnostics.len() + inventory.objects.len());
     findings.add(0, diagnostics);
-    run_rules_into(&inventory, &findings, 1);
+    findings.add(1, crds.diagnostics);
+    run_rules_into(&inventory, &findings, 2);
     let mut found = findings.into_ordered();
     if !stage.origins.is_empty() {
         found =
@@ -686,7 +731,9 @@ fn lint_loaded(
         })
         .collect();
     report.file_units = metas.iter().map(|m| m.unit).collect();
-    (report, applied.notes, objects)
+    let mut notes = crds.notes;
+    notes.extend(applied.notes);
+    (report, notes, objects)
 }
 
 /// The `render-failed` finding of a unit that did not build or render, at the line the tool

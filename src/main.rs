@@ -70,6 +70,10 @@ struct CheckArgs {
     /// Read objects from PATH into the inventory without reporting on them (repeatable).
     #[arg(long, value_name = "PATH")]
     context: Vec<String>,
+    /// Check custom resources against the CustomResourceDefinitions under PATH too (repeatable);
+    /// nothing in PATH is reported on.
+    #[arg(long, value_name = "PATH")]
+    crds: Vec<String>,
     /// Run only these rules (comma-separated or repeated); engine diagnostics always run.
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     select: Vec<String>,
@@ -389,6 +393,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .chain(&args.context)
             .cloned()
             .collect(),
+        crds: config.crds.iter().chain(&args.crds).cloned().collect(),
         full_trees: args.full_trees,
         typed_decode: args.typed_decode,
         quotes_source: matches!(args.format, Format::Human),

@@ -1,10 +1,12 @@
 //! kplint's benchmark: generated corpora of 1k, 10k and 100k documents; parse-only against the
 //! full lint at 1 and 2 threads; one small file through the whole process. `--units`: kustomize
-//! overlays built, and linted, against the builds alone (see units.rs).
+//! overlays built, and linted, against the builds alone (see units.rs). `--crds`: custom
+//! resources checked against 100 and 1,000 generated CRDs (see crds.rs).
 //!
 //! Run it with `scripts/bench` (builds release, then runs this). Each measurement runs in a
 //! fresh child process, so peak memory (VmHWM) is the measurement's own.
 
+mod crds;
 mod generate;
 mod units;
 
@@ -237,6 +239,7 @@ fn main() {
     let mut runs = 3;
     let mut stages = false;
     let mut units = false;
+    let mut crds = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -253,9 +256,10 @@ fn main() {
             }
             "--stages" => stages = true,
             "--units" => units = true,
+            "--crds" => crds = true,
             other => {
                 panic!(
-                    "unknown argument {other}; use --sizes 1000,10000 --runs 3 --stages, or --units --runs 3"
+                    "unknown argument {other}; use --sizes 1000,10000 --runs 3 --stages, --units --runs 3, or --crds --runs 3"
                 )
             }
         }
@@ -273,6 +277,10 @@ fn main() {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-corpus");
+    if crds {
+        crds::run(&exe, &root, runs);
+        return;
+    }
     println!(
         "kplint benchmark: {runs} rounds of one run per mode, each in a fresh process; times are medians, ratios the median of each round's ratio\n"
     );

@@ -89,6 +89,7 @@ pub fn decode_document_in(
         plain: doc.plain,
         pool: std::cell::RefCell::new(pool),
         schema_check,
+        whole: std::cell::OnceCell::new(),
     };
     let mut out = DecodedDocument {
         objects,
@@ -116,6 +117,16 @@ struct Cx<'a> {
     plain: bool,
     /// Whether an object the schema check passes is read straight from the tree.
     schema_check: bool,
+    /// The exact copy of the tree kept by CRDs and custom resources ([`keeps_whole_tree`]).
+    whole: std::cell::OnceCell<Arc<Tree>>,
+}
+
+/// True for the objects that keep their whole document tree: CRDs and the objects that may be
+/// their custom resources (a group Kubernetes does not serve), which `model::crd` walks once
+/// every file is read. Any other object keeps only its retained fields.
+pub fn keeps_whole_tree(obj: &Object) -> bool {
+    matches!(obj.typed, Typed::Unknown)
+        && (!super::kinds::is_builtin_group(obj.group()) || super::crd::definition::is_crd(obj))
 }
 
 impl Cx<'_> {
@@ -307,11 +318,24 @@ impl Cx<'_> {
         // Names, labels and annotations the API server rejects, read while the whole tree is
         // at hand (the retained copy keeps none of them).
         super::names::check_metadata(&object, &mut out.diagnostics);
-        if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
+        if keeps_whole_tree(&object) {
+            // Walked against its CRD once every file is read (`model::crd`).
+            object.tree = self.whole_tree();
+        } else if let Some(pool) = self.pool.borrow_mut().as_deref_mut() {
             // Decoded and judged: from here on the object is only pointed into.
             pool.add(self.tree, self.plain, &mut object);
         }
         out.objects.push(object);
+    }
+
+    /// The document's tree for an object that keeps it whole: the parser's reused buffers are
+    /// copied out at their exact size once per document (the items of a `List` share it).
+    fn whole_tree(&self) -> Arc<Tree> {
+        if !(self.plain && self.pool.borrow().is_some()) {
+            // Already shrunk to fit (`decode_document_in`).
+            return Arc::clone(self.tree);
+        }
+        Arc::clone(self.whole.get_or_init(|| Arc::new(self.tree.exact_copy())))
     }
 
     fn decode_typed(

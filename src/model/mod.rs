@@ -1,5 +1,6 @@
 //! The decoded objects, their pod templates, label selectors and the shared inventory.
 
+pub mod crd;
 pub mod decode;
 pub mod inventory;
 pub mod kinds;
