@@ -142,7 +142,7 @@ mod readme_examples {
         let dir = tempfile::tempdir().expect("tempdir");
         let d = dir.path();
         // The paths the example names, as a repository that copies it would have them.
-        for folder in ["deploy", "svc", "vendor", "ci", "charts/web/templates"] {
+        for folder in ["deploy/crds", "svc", "vendor", "ci", "charts/web/templates"] {
             std::fs::create_dir_all(d.join(folder)).unwrap();
         }
         std::fs::write(d.join("ci/values-lint.yaml"), "replicas: 2\n").unwrap();
