@@ -448,7 +448,7 @@ impl Inventory {
                 continue;
             }
             groups.push(o.group());
-            if matches!(o.typed, Typed::Workload(_)) {
+            if !super::shape::may_run_unseen_pods(o) {
                 // Its Pods are in the inventory (`model::shape`): nothing unseen is made from it.
                 continue;
             }

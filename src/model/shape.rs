@@ -60,6 +60,9 @@ pub struct Shape {
     /// Keys of the template's `spec` that the kind adds to a pod spec (Knative's
     /// `containerConcurrency`): not unknown fields there.
     pub extra_spec_fields: Vec<String>,
+    /// True when its controller also runs Pods from other templates of the resource (a
+    /// Rollout's experiment steps and analysis runs): those Pods' labels are in no pod template.
+    pub runs_other_pods: bool,
     /// True for a shape declared in `.kplint.yaml`.
     pub declared: bool,
 }
@@ -83,6 +86,7 @@ impl Shape {
             ordinal: false,
             workload_ref: None,
             extra_spec_fields: Vec::new(),
+            runs_other_pods: false,
             declared: false,
         };
         s.set_template("spec.template");
@@ -108,6 +112,8 @@ impl Shape {
 pub static BUILTIN: LazyLock<Vec<Arc<Shape>>> = LazyLock::new(|| {
     let mut rollout = Shape::new("argoproj.io", &["v1alpha1"], "Rollout");
     rollout.workload_ref = Some("spec.workloadRef".to_string());
+    // Experiment steps run ReplicaSets with labels of their own (`templates[].metadata`).
+    rollout.runs_other_pods = true;
     let clone_set = Shape::new("apps.kruise.io", &["v1alpha1"], "CloneSet");
     let mut stateful_set = Shape::new("apps.kruise.io", &["v1alpha1", "v1beta1"], "StatefulSet");
     stateful_set.ordinal = true;
@@ -238,7 +244,10 @@ fn decode(
         let base = FieldPath::parse(&shape.template);
         let unknown: Vec<UnknownField> = unknown
             .into_iter()
-            .filter(|u| !(u.parent.0.len() == 1 && shape.extra_spec_fields.contains(&u.key)))
+            .filter(|u| {
+                let in_spec = matches!(u.parent.0.as_slice(), [Segment::Key(k)] if k == "spec");
+                !(in_spec && shape.extra_spec_fields.contains(&u.key))
+            })
             .map(|mut u| {
                 u.parent = prefixed(&base, &u.parent);
                 u.belongs_to = u.belongs_to.map(|b| prefixed(&base, &b));
@@ -338,6 +347,17 @@ fn prefixed(base: &FieldPath, rest: &FieldPath) -> FieldPath {
     let mut out: Vec<Segment> = base.0.clone();
     out.extend(rest.0.iter().cloned());
     FieldPath(out)
+}
+
+/// True for a custom resource whose controller may create Pods that no pod template of the
+/// inputs shows: any custom resource that is not a workload kplint reads, and a workload whose
+/// controller also runs other templates (an Argo Rollout's experiments).
+pub fn may_run_unseen_pods(obj: &Object) -> bool {
+    match &obj.typed {
+        Typed::Unknown => true,
+        Typed::Workload(w) => w.shape.runs_other_pods,
+        _ => false,
+    }
 }
 
 /// The shape of a decoded custom workload.
