@@ -103,6 +103,29 @@ fn a_declared_workload_gets_the_pod_rules_and_its_service_sees_it() {
 }
 
 #[test]
+fn an_annotation_on_a_declared_template_suppresses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(".kplint.yaml"), CONFIG).expect("config");
+    let annotated = MANIFESTS.replacen(
+        "    metadata: {labels: {app: shop}}",
+        "    metadata:\n      labels: {app: shop}\n      annotations: {ignore.kplint.io/missing-liveness-probe: exits on deadlock}",
+        1,
+    );
+    std::fs::write(dir.path().join("app.yaml"), annotated).expect("manifests");
+    let (json, stderr, _) = check(dir.path());
+    let rules: Vec<String> = findings(&json).into_iter().map(|(r, _)| r).collect();
+    assert!(json.is_object(), "no report: {stderr}");
+    assert!(
+        !rules.contains(&"missing-liveness-probe".to_string()),
+        "{json}"
+    );
+    assert!(
+        rules.contains(&"missing-readiness-probe".to_string()),
+        "{json}"
+    );
+}
+
+#[test]
 fn a_bad_workloads_entry_is_a_located_config_error() {
     for (config, line, words) in [
         (
