@@ -37,6 +37,9 @@ pub struct Config {
     /// like `context`.
     pub crds: Vec<String>,
     pub ignore: Vec<IgnoreEntry>,
+    /// Workload kinds the repository declares (`workloads:`): where each keeps its pod
+    /// template, selector and replicas.
+    pub workloads: Vec<std::sync::Arc<crate::model::shape::Shape>>,
     /// Apply units the repository declares: each a list of globs whose files form one unit.
     pub units: Vec<Vec<String>>,
     /// The binary that builds kustomizations (`kubectl` or `kustomize`).
@@ -372,10 +375,12 @@ const TOP_KEYS: &[&str] = &[
     "crds",
     "ignore",
     "units",
+    "workloads",
     "kustomize",
     "helm",
     "kubernetes-version",
 ];
+const WORKLOAD_KEYS: &[&str] = &["apiVersion", "kind", "template", "selector", "replicas"];
 const HELM_KEYS: &[&str] = &["binary", "values", "set", "tests", "charts"];
 const CHART_KEYS: &[&str] = &["path", "release", "namespace", "values", "set"];
 const IGNORE_KEYS: &[&str] = &["rules", "kind", "namespace", "name", "files", "reason"];
@@ -490,6 +495,19 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
                         Expect::Exists("`crds` path"),
                     ));
                     config.crds.push(resolved);
+                }
+            }
+            "workloads" => {
+                if !r.tree.is_sequence(v) {
+                    return Err(r.error(
+                        v,
+                        "`workloads` must be a list of workload kinds",
+                        Some("e.g. `workloads: [{apiVersion: platform.example.com/v1, kind: WebApp, template: spec.podTemplate, selector: spec.selector, replicas: spec.instances}]`".to_string()),
+                    ));
+                }
+                for &item in r.tree.items(v) {
+                    let shape = workload_entry(&r, item)?;
+                    config.workloads.push(std::sync::Arc::new(shape));
                 }
             }
             "units" => {
@@ -615,6 +633,86 @@ pub fn parse_config(name: &str, text: &str, base: &Path) -> Result<Config, Confi
         }
     }
     Ok(config)
+}
+
+/// One `workloads:` entry: a custom kind and the dotted field paths of its pod template
+/// (required), selector (a label selector) and replica count (unset means 1).
+fn workload_entry(r: &Reader<'_>, item: NodeId) -> Result<crate::model::shape::Shape, ConfigError> {
+    let what = "a `workloads` entry";
+    let mut api_version = None;
+    let mut kind = None;
+    let mut template = None;
+    let mut selector = None;
+    let mut replicas = None;
+    for (key, _, v) in r.entries(item, WORKLOAD_KEYS, what)? {
+        let text = r.string(v, &format!("`{key}`"))?;
+        let slot = match key.as_str() {
+            "apiVersion" => &mut api_version,
+            "kind" => &mut kind,
+            "template" => &mut template,
+            "selector" => &mut selector,
+            _ => &mut replicas,
+        };
+        if matches!(key.as_str(), "template" | "selector" | "replicas") && !is_field_path(&text) {
+            return Err(r.error(
+                v,
+                format!("`{key}: {text}` is not a dotted field path"),
+                Some(
+                    "write the path of the field from the object's root, e.g. `spec.podTemplate`"
+                        .to_string(),
+                ),
+            ));
+        }
+        *slot = Some((text, v));
+    }
+    let missing = |name: &str| {
+        r.error(
+            item,
+            format!("{what} needs `{name}`"),
+            Some("each entry names `apiVersion`, `kind` and `template`; `selector` and `replicas` are optional".to_string()),
+        )
+    };
+    let (api_version, api_node) = api_version.ok_or_else(|| missing("apiVersion"))?;
+    let (kind, _) = kind.ok_or_else(|| missing("kind"))?;
+    let (template, _) = template.ok_or_else(|| missing("template"))?;
+    let (group, version) = match api_version.split_once('/') {
+        Some((g, v)) if !g.is_empty() && !v.is_empty() && !v.contains('/') => (g, Some(v)),
+        None if !api_version.is_empty() => (api_version.as_str(), None),
+        _ => {
+            return Err(r.error(
+                api_node,
+                format!("`apiVersion: {api_version}` is not `group/version` or `group`"),
+                None,
+            ))
+        }
+    };
+    if crate::model::kinds::is_builtin_group(group) {
+        return Err(r.error(
+            api_node,
+            format!("`{group}` is a group Kubernetes serves: its workloads are built in"),
+            Some(
+                "declare custom resources only, e.g. `apiVersion: platform.example.com/v1`"
+                    .to_string(),
+            ),
+        ));
+    }
+    let versions: Vec<&str> = version.into_iter().collect();
+    let mut shape = crate::model::shape::Shape::new(group, &versions, &kind);
+    shape.set_template(&template);
+    shape.selector = selector.map(|(s, _)| s);
+    shape.replicas = replicas.map(|(s, _)| s);
+    shape.declared = true;
+    Ok(shape)
+}
+
+/// True for `a.b.c`: keys of letters, digits, `-` and `_`, joined by dots.
+fn is_field_path(text: &str) -> bool {
+    !text.is_empty()
+        && text.split('.').all(|k| {
+            !k.is_empty()
+                && k.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
 }
 
 fn chart_entry(

@@ -66,6 +66,9 @@ pub struct Options {
     /// resources (`--crds`, `crds:`); their other objects are not read, nothing in them is
     /// reported.
     pub crds: Vec<String>,
+    /// Workload kinds the configuration declares (`workloads:`), before the built-in ones
+    /// (`model::shape`).
+    pub workloads: Vec<std::sync::Arc<model::shape::Shape>>,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
             tools: source::render::Tools::default(),
             kubernetes_version: model::KubeVersion::default(),
             crds: Vec::new(),
+            workloads: Vec::new(),
         }
     }
 }
@@ -617,6 +621,8 @@ fn lint_loaded(
         for obj in &mut r.objects {
             obj.unit = unit;
         }
+        // Custom resources of workload kinds get their pod template, selector and replicas.
+        model::shape::classify(&mut r.objects, &options.workloads, &mut r.diagnostics);
         // Context files feed the inventory but are not counted as checked; files read only to
         // place findings in are not linted.
         if meta.is_none_or(|m| m.checked && m.lint) {

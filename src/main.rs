@@ -394,6 +394,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
             .cloned()
             .collect(),
         crds: config.crds.iter().chain(&args.crds).cloned().collect(),
+        workloads: config.workloads.clone(),
         full_trees: args.full_trees,
         typed_decode: args.typed_decode,
         quotes_source: matches!(args.format, Format::Human),

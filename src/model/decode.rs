@@ -610,7 +610,7 @@ fn view<T, V: From<T>>(decoded: T) -> Box<V> {
     Box::new(V::from(decoded))
 }
 
-fn missing_containers(obj: &Object) -> Option<Diagnostic> {
+pub(crate) fn missing_containers(obj: &Object) -> Option<Diagnostic> {
     let t = super::workload::pod_template(obj)?;
     if t.spec.is_some_and(|s| !s.containers.is_empty()) {
         return None;

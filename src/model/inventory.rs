@@ -12,7 +12,8 @@ use super::object::{Object, ObjectId, Typed, CONTEXT_UNIT};
 use super::selector::{Labels, Selector};
 use super::version::KubeVersion;
 use super::workload::{
-    is_replicated, pod_template, runtime_label_kinds, template_labels, written_replicas,
+    default_replicas, is_replicated, pod_template, replicas_path, runtime_label_kinds,
+    template_labels, written_replicas,
 };
 use crate::source::SourceFile;
 
@@ -21,7 +22,7 @@ use crate::source::SourceFile;
 pub struct Replicas {
     pub min: i32,
     pub max: i32,
-    /// True when a HorizontalPodAutoscaler sets the range.
+    /// True when a HorizontalPodAutoscaler (or a KEDA ScaledObject) sets the range.
     pub autoscaled: bool,
 }
 
@@ -45,8 +46,11 @@ pub struct Inventory {
     templates: KeyIndex,
     /// (namespace, label key, label value) → objects whose pod template carries that label.
     label_index: KeyIndex,
-    /// (namespace, target kind, target name) → HorizontalPodAutoscalers.
+    /// (namespace, target kind, target name) → HorizontalPodAutoscalers and KEDA ScaledObjects.
     hpas: KeyIndex,
+    /// (namespace, kind, name) → the custom workloads (Argo Rollouts) whose `workloadRef`
+    /// names that workload: empty unless the run has such custom resources.
+    workload_refs: KeyIndex,
     /// By object id: the first object in input order with the same group, kind, namespace and
     /// name (itself when it is the first, or unnamed). Six rules ask, for every object.
     first: Vec<ObjectId>,
@@ -231,6 +235,7 @@ impl Inventory {
             by_name: KeyIndex::default(),
             by_kind: KeyIndex::default(),
             templates: KeyIndex::default(),
+            workload_refs: KeyIndex::default(),
             label_index: KeyIndex::default(),
             hpas: KeyIndex::default(),
             first: Vec::new(),
@@ -270,6 +275,14 @@ impl Inventory {
             let ns = obj.namespace.as_deref().unwrap_or_default();
             if let Some((kind, name)) = hpa_target(obj) {
                 out.push((key(k, &[ns, kind, name]), obj.id));
+            }
+        });
+        inv.workload_refs = KeyIndex::build(&objects, |obj, out| {
+            let ns = obj.namespace.as_deref().unwrap_or_default();
+            if let Typed::Workload(w) = &obj.typed {
+                if let Some((kind, name)) = &w.workload_ref {
+                    out.push((key(k, &[ns, kind, name]), obj.id));
+                }
             }
         });
         inv.first = first_definitions(&inv.by_name, &objects);
@@ -404,9 +417,12 @@ impl Inventory {
                 let labels = template_labels(o);
                 selector.iter().all(|(k, v)| match labels.get(k) {
                     Some(have) => have == v,
-                    None => {
-                        runtime_label_kinds(k).is_some_and(|kinds| kinds.contains(&o.kind.as_str()))
-                    }
+                    None => runtime_label_kinds(k).is_some_and(|kinds| {
+                        kinds.contains(&o.kind.as_str())
+                            || self
+                                .referenced_by(o)
+                                .any(|r| kinds.contains(&r.kind.as_str()))
+                    }),
                 })
             })
             .collect()
@@ -418,7 +434,7 @@ impl Inventory {
         let mut by_ns: HashMap<&str, Vec<(String, &str)>> = HashMap::new();
         let mut groups: Vec<&str> = Vec::new();
         for o in &self.objects {
-            if !matches!(o.typed, Typed::Unknown) {
+            if !matches!(o.typed, Typed::Unknown | Typed::Workload(_)) {
                 continue;
             }
             // A CustomResourceDefinition is named `<plural>.<group>`.
@@ -432,6 +448,10 @@ impl Inventory {
                 continue;
             }
             groups.push(o.group());
+            if !super::shape::may_run_unseen_pods(o) {
+                // Its Pods are in the inventory (`model::shape`): nothing unseen is made from it.
+                continue;
+            }
             if let (Some(ns), Some(name)) = (o.namespace.as_deref(), o.name.as_deref()) {
                 by_ns
                     .entry(ns)
@@ -475,14 +495,46 @@ impl Inventory {
             })
     }
 
+    /// The custom workloads whose `workloadRef` names `obj` (an Argo Rollout that runs a
+    /// Deployment's template): its Pods are theirs.
+    pub fn referenced_by<'a: 'q, 'q>(
+        &'a self,
+        obj: &'q Object,
+    ) -> impl Iterator<Item = &'a Object> + 'q {
+        let ns = obj.namespace.as_deref().unwrap_or_default();
+        let name = obj.name.as_deref().unwrap_or_default();
+        let refs = if self.workload_refs.keys.is_empty() {
+            &[][..]
+        } else {
+            self.workload_refs
+                .get(key(&self.keys, &[ns, &obj.kind, name]))
+        };
+        refs.iter()
+            .filter_map(|&id| self.object(id))
+            .filter(move |r| {
+                r.namespace.as_deref().unwrap_or_default() == ns
+                    && matches!(&r.typed, Typed::Workload(w) if w.workload_ref.as_ref().is_some_and(|(k, n)| *k == obj.kind && *n == name))
+            })
+    }
+
     /// How many Pods a replicated workload runs: `spec.replicas` (unset means 1), or the range
-    /// of an HPA that targets it. `None` for kinds without replicas.
+    /// of an HPA (or KEDA ScaledObject) that targets it. `None` for kinds without replicas.
+    /// A workload that a Rollout's `workloadRef` names runs the Rollout's count (the Rollout's
+    /// controller creates the Pods from its template; the Deployment itself is scaled to 0).
     pub fn replicas(&self, obj: &Object) -> Option<Replicas> {
-        if !is_replicated(obj) || obj.is_broken("spec.replicas") {
+        if let Some(rollout) = self.resolve(obj, self.referenced_by(obj)).first() {
+            return self.own_replicas(rollout, true);
+        }
+        self.own_replicas(obj, false)
+    }
+
+    fn own_replicas(&self, obj: &Object, by_reference: bool) -> Option<Replicas> {
+        let replicated = by_reference || is_replicated(obj);
+        if !replicated || obj.is_broken(replicas_path(obj)) {
             // A mistyped `replicas` is not "unset": nothing is known about the count.
             return None;
         }
-        let written = written_replicas(obj).unwrap_or(1);
+        let written = written_replicas(obj).unwrap_or_else(|| default_replicas(obj));
         let mut out = Replicas {
             min: written,
             max: written,
@@ -498,7 +550,10 @@ impl Inventory {
                     Some(s) => (s.min_replicas.unwrap_or(1), s.max_replicas),
                     None => continue,
                 },
-                _ => continue,
+                _ => match keda_range(hpa) {
+                    Some(range) => range,
+                    None => continue,
+                },
             };
             if !out.autoscaled {
                 out = Replicas {
@@ -528,8 +583,39 @@ pub fn hpa_target(obj: &Object) -> Option<(&str, &str)> {
             let r = &h.spec.as_ref()?.scale_target_ref;
             Some((r.kind.as_str(), r.name.as_str()))
         }
+        _ if is_scaled_object(obj) => {
+            // KEDA: `scaleTargetRef.kind` defaults to Deployment.
+            let name = obj.scalar_text("spec.scaleTargetRef.name")?;
+            let kind = obj
+                .scalar_text("spec.scaleTargetRef.kind")
+                .unwrap_or("Deployment");
+            Some((kind, name))
+        }
         _ => None,
     }
+}
+
+/// True for a KEDA `ScaledObject` (`keda.sh`), which scales its target through an HPA it
+/// creates: a scaler of its target, like an HPA.
+pub fn is_scaled_object(obj: &Object) -> bool {
+    obj.kind == "ScaledObject" && obj.group() == "keda.sh"
+}
+
+/// A KEDA ScaledObject's replica range: `minReplicaCount` (default 0) to `maxReplicaCount`
+/// (default 100), as KEDA's documentation gives them. `None` for other objects, and for a count
+/// that is not an integer (its CRD's finding).
+fn keda_range(obj: &Object) -> Option<(i32, i32)> {
+    if !is_scaled_object(obj) {
+        return None;
+    }
+    let count = |path: &str, default: i32| match obj.scalar_text(path) {
+        None => Some(default),
+        Some(t) => t.trim().parse::<i32>().ok(),
+    };
+    Some((
+        count("spec.minReplicaCount", 0)?,
+        count("spec.maxReplicaCount", 100)?,
+    ))
 }
 
 /// The custom resources of an inventory: per namespace as (lower-case kind, name), and the API

@@ -11,6 +11,7 @@ pub mod object;
 pub mod retained;
 pub mod schema;
 pub mod selector;
+pub mod shape;
 pub mod strict;
 pub mod version;
 pub mod view;

@@ -39,6 +39,9 @@ pub enum Typed {
     PersistentVolumeClaim(Box<view::PersistentVolumeClaim>),
     HpaV1(Box<view::HorizontalPodAutoscaler>),
     HpaV2(Box<view::HorizontalPodAutoscaler>),
+    /// A custom resource of a workload kind (`model::shape`): its pod template, selector and
+    /// replicas. Only such objects have it, so built-in kinds take no memory for it.
+    Workload(Box<super::shape::Workload>),
     /// A known kind whose fields do not decode (reported as `invalid-object`).
     Invalid,
     /// A kind kplint does not read (custom resources, ConfigMaps…): counted, never checked.
@@ -66,6 +69,7 @@ impl Typed {
             Typed::PersistentVolumeClaim(o) => &o.metadata,
             Typed::HpaV1(o) => &o.metadata,
             Typed::HpaV2(o) => &o.metadata,
+            Typed::Workload(o) => &o.metadata,
             Typed::Invalid | Typed::Unknown => return None,
         })
     }

@@ -6,6 +6,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
 
 use super::object::{Object, Typed};
 use super::selector::{InvalidSelector, Labels, Selector};
+use super::shape::WrittenSelector;
 use super::view::{Container, ObjectMeta, PodSpec};
 
 /// A pod template as written in a workload (or a Pod, which is its own template).
@@ -14,15 +15,23 @@ pub struct PodTemplate<'a> {
     pub labels: Option<&'a Labels>,
     pub spec: Option<&'a PodSpec>,
     /// Field path of the template's metadata, e.g. `spec.template.metadata`.
-    pub metadata_path: &'static str,
+    pub metadata_path: &'a str,
     /// Field path of the pod spec, e.g. `spec.template.spec`.
-    pub spec_path: &'static str,
+    pub spec_path: &'a str,
 }
 
 /// The pod template of a workload or Pod.
 pub fn pod_template(obj: &Object) -> Option<PodTemplate<'_>> {
     const TEMPLATE: (&str, &str) = ("spec.template.metadata", "spec.template.spec");
-    let (meta, spec, paths) = match &obj.typed {
+    let (meta, spec, paths): (_, _, (&str, &str)) = match &obj.typed {
+        Typed::Workload(w) => {
+            let t = w.template.as_ref()?;
+            (
+                t.metadata.as_ref(),
+                t.spec.as_ref(),
+                (&w.shape.template_metadata, &w.shape.template_spec),
+            )
+        }
         Typed::Pod(p) => (Some(&p.metadata), p.spec.as_ref(), ("metadata", "spec")),
         Typed::Deployment(d) => {
             let t = &d.spec.as_ref()?.template;
@@ -79,14 +88,35 @@ pub fn template_labels(obj: &Object) -> &Labels {
 #[derive(Debug, Clone)]
 pub struct ControllerSelector<'a> {
     pub selector: Result<Selector<'a>, InvalidSelector>,
-    pub path: &'static str,
+    pub path: &'a str,
 }
 
 /// The selector with which a controller claims Pods; `None` for objects that claim none (a Job
 /// without `manualSelector: true` selects by a generated `controller-uid` label: only its own Pods).
 pub fn controller_selector(obj: &Object) -> Option<ControllerSelector<'_>> {
-    let path = "spec.selector";
+    let mut path = "spec.selector";
     let selector = match &obj.typed {
+        Typed::Workload(w) => {
+            path = w.shape.selector.as_deref()?;
+            match &w.selector {
+                WrittenSelector::LabelSelector(s) => Selector::from_label_selector(Some(s)),
+                WrittenSelector::Map(m) if !m.is_empty() => Ok(Selector::from_map(Some(m))),
+                // A DeploymentConfig's empty selector is defaulted to its template's labels.
+                WrittenSelector::Map(_) => Ok(Selector::from_map(
+                    w.template.as_ref()?.metadata.as_ref()?.labels.as_ref(),
+                )),
+                WrittenSelector::Absent
+                    if w.shape.selector_form == super::shape::SelectorForm::Map =>
+                {
+                    Ok(Selector::from_map(
+                        w.template.as_ref()?.metadata.as_ref()?.labels.as_ref(),
+                    ))
+                }
+                // Absent (its CRD says whether it is required) or of the wrong type (its CRD's
+                // finding): it claims nothing kplint can tell.
+                WrittenSelector::Absent | WrittenSelector::Invalid => return None,
+            }
+        }
         Typed::Deployment(d) => labels_or_absent(obj, Some(&d.spec.as_ref()?.selector)),
         Typed::ReplicaSet(r) => labels_or_absent(obj, Some(&r.spec.as_ref()?.selector)),
         Typed::StatefulSet(s) => labels_or_absent(obj, Some(&s.spec.as_ref()?.selector)),
@@ -163,19 +193,41 @@ pub fn written_replicas(obj: &Object) -> Option<i32> {
         Typed::ReplicaSet(r) => r.spec.as_ref()?.replicas,
         Typed::ReplicationController(r) => r.spec.as_ref()?.replicas,
         Typed::StatefulSet(s) => s.spec.as_ref()?.replicas,
+        Typed::Workload(w) => w.replicas,
         _ => None,
     }
 }
 
-/// True for kinds whose replica count is `spec.replicas` (unset means 1).
+/// The path of the replica count (`spec.replicas`, or where a custom workload keeps it).
+pub fn replicas_path(obj: &Object) -> &str {
+    match &obj.typed {
+        Typed::Workload(w) => w.replicas_path(),
+        _ => "spec.replicas",
+    }
+}
+
+/// The replica count when `spec.replicas` is unset: 1, or a custom workload's default.
+pub fn default_replicas(obj: &Object) -> i32 {
+    match &obj.typed {
+        Typed::Workload(w) => w.shape.default_replicas,
+        _ => 1,
+    }
+}
+
+/// True for kinds whose replica count is `spec.replicas` (unset means 1), and custom workloads
+/// with a replica count and a template of their own (a Rollout with `workloadRef` runs the
+/// referenced Deployment's template: its count is that Deployment's, `Inventory::replicas`).
 pub fn is_replicated(obj: &Object) -> bool {
-    matches!(
-        obj.typed,
-        Typed::Deployment(_)
-            | Typed::ReplicaSet(_)
-            | Typed::ReplicationController(_)
-            | Typed::StatefulSet(_)
-    )
+    match &obj.typed {
+        Typed::Workload(w) => w.shape.replicas.is_some() && w.workload_ref.is_none(),
+        t => matches!(
+            t,
+            Typed::Deployment(_)
+                | Typed::ReplicaSet(_)
+                | Typed::ReplicationController(_)
+                | Typed::StatefulSet(_)
+        ),
+    }
 }
 
 /// Labels that controllers put on the Pods they create (never written in a pod template), with
@@ -184,9 +236,18 @@ pub fn is_replicated(obj: &Object) -> bool {
 pub const RUNTIME_POD_LABELS: &[(&str, &[&str])] = &[
     ("statefulset.kubernetes.io/pod-name", &["StatefulSet"]),
     ("apps.kubernetes.io/pod-index", &["StatefulSet"]),
-    ("controller-revision-hash", &["StatefulSet", "DaemonSet"]),
+    (
+        "controller-revision-hash",
+        &["StatefulSet", "DaemonSet", "CloneSet"],
+    ),
     ("pod-template-generation", &["DaemonSet"]),
-    ("pod-template-hash", &["Deployment"]),
+    ("pod-template-hash", &["Deployment", "CloneSet"]),
+    // Custom workloads (docs/workloads.md gives the sources): Argo Rollouts, OpenKruise
+    // CloneSet (its Advanced StatefulSet and DaemonSet share the kind names above), OpenShift
+    // DeploymentConfig.
+    ("rollouts-pod-template-hash", &["Rollout"]),
+    ("apps.kruise.io/cloneset-instance-id", &["CloneSet"]),
+    ("deploymentconfig", &["DeploymentConfig"]),
     ("batch.kubernetes.io/job-name", &["Job", "CronJob"]),
     ("job-name", &["Job", "CronJob"]),
     ("batch.kubernetes.io/controller-uid", &["Job", "CronJob"]),
@@ -223,6 +284,7 @@ pub fn is_long_running(obj: &Object) -> bool {
         | Typed::ReplicationController(_)
         | Typed::StatefulSet(_)
         | Typed::DaemonSet(_) => true,
+        Typed::Workload(w) => w.shape.long_running,
         Typed::Pod(p) => {
             let restart = p.spec.as_ref().and_then(|s| s.restart_policy.as_deref());
             let batch_owner = controller_owner(&p.metadata).is_some_and(|r| r.kind == "Job");
@@ -414,7 +476,7 @@ pub fn governing_services<'a>(
 /// The selector of a controller that the API server accepts: `None` when it has none, it is
 /// invalid or empty (apps/v1 kinds), or it does not select the controller's own Pod template
 /// (all rejected: `selector-mismatch`). Cross-object rules use this: a rejected object never runs.
-pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector<'_>, &'static str)> {
+pub fn accepted_controller_selector(obj: &Object) -> Option<(Selector<'_>, &str)> {
     let cs = controller_selector(obj)?;
     let selector = cs.selector.ok()?;
     let labels = template_labels(obj);

@@ -425,11 +425,21 @@ pub fn did_you_mean(id: &str) -> Option<&'static str> {
 
 fn scan_annotations(inv: &Inventory, id: ObjectId, out: &mut Vec<Written>) {
     let Some(obj) = inv.object(id) else { return };
+    // A custom workload declared with its template elsewhere (`workloads:` in the config).
+    let custom = match &obj.typed {
+        crate::model::Typed::Workload(w) if w.shape.template != "spec.template" => {
+            Some(format!("{}.annotations", w.shape.template_metadata))
+        }
+        _ => None,
+    };
     for path in [
         "metadata.annotations",
         "spec.template.metadata.annotations",
         "spec.jobTemplate.spec.template.metadata.annotations",
-    ] {
+    ]
+    .into_iter()
+    .chain(custom.as_deref())
+    {
         let r = resolve_written(&obj.tree, obj.root, path);
         if !r.complete {
             continue;

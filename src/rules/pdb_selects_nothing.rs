@@ -4,8 +4,9 @@ use std::collections::HashSet;
 
 use super::{Check, Pattern, Rule};
 use crate::model::kinds::group_of;
+use crate::model::shape::may_run_unseen_pods;
 use crate::model::workload::{is_runtime_pod_label, pdb_selector, unreadable_template_labels};
-use crate::model::{Inventory, Selector, Typed};
+use crate::model::{Inventory, Selector};
 use crate::report::{Diagnostic, Severity};
 
 /// A PDB whose selector matches no pod template or bare Pod in its namespace.
@@ -30,7 +31,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
     let operated: HashSet<&str> = inv
         .objects
         .iter()
-        .filter(|o| matches!(o.typed, Typed::Unknown) && is_custom_group(&o.api_version))
+        .filter(|o| may_run_unseen_pods(o) && is_custom_group(&o.api_version))
         .filter_map(|o| o.namespace.as_deref())
         .collect();
     // A workload that failed to decode is still the one a PDB may be meant for.

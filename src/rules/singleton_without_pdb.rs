@@ -4,9 +4,10 @@
 use std::collections::HashSet;
 
 use super::{Check, Pattern, Rule};
+use crate::model::inventory::is_scaled_object;
 use crate::model::workload::{
     claim_access_modes, is_replicated, is_runtime_pod_label, pdb_selector, pod_template,
-    pvc_volumes,
+    pvc_volumes, replicas_path,
 };
 use crate::model::{Inventory, Object, ObjectId, Typed};
 use crate::report::{Diagnostic, Severity};
@@ -52,9 +53,11 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         let Some(why) = singleton_reason(inv, obj) else {
             continue;
         };
-        let count = if r.autoscaled {
+        let count = if r.autoscaled && inv.hpas_for(obj).any(is_scaled_object) {
+            "its KEDA ScaledObject allows at most 1 replica"
+        } else if r.autoscaled {
             "its HorizontalPodAutoscaler allows at most 1 replica"
-        } else if obj.has("spec.replicas") {
+        } else if obj.has(replicas_path(obj)) {
             "replicas: 1"
         } else {
             "replicas is unset, which means 1"
@@ -62,7 +65,7 @@ fn check(inv: &Inventory, out: &mut Vec<Diagnostic>) {
         out.push(
             RULE.at(
                 obj,
-                "spec.replicas",
+                replicas_path(obj),
                 format!(
                     "{} is a singleton ({why}; {count}) and no PodDisruptionBudget in namespace \"{}\" selects it: a voluntary eviction (kubectl drain, node upgrade, cluster autoscaler) takes its only instance down without waiting, until the replacement is scheduled and Ready",
                     obj.display(),
@@ -82,6 +85,15 @@ fn singleton_reason(inv: &Inventory, obj: &Object) -> Option<&'static str> {
     match &obj.typed {
         // Ordinal identity: the StatefulSet controller never runs two Pods of one ordinal.
         Typed::StatefulSet(_) => return Some("a StatefulSet"),
+        Typed::Workload(w) if w.shape.ordinal => return Some("an Advanced StatefulSet"),
+        Typed::Workload(w)
+            if w.shape.group == "apps.openshift.io"
+                && obj.scalar_text("spec.strategy.type") == Some("Recreate") =>
+        {
+            return Some("strategy: Recreate stops the old Pod before starting a new one");
+        }
+        // A Deployment a Rollout runs (`workloadRef`) rolls out by the Rollout's strategy.
+        Typed::Deployment(_) if inv.referenced_by(obj).next().is_some() => {}
         Typed::Deployment(d) => {
             let strategy = d.spec.as_ref().and_then(|s| s.strategy.as_ref());
             if strategy.and_then(|s| s.type_.as_deref()) == Some("Recreate") {

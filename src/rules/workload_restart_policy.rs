@@ -1,8 +1,8 @@
 //! `workload-restart-policy`: long-running controllers' Pods must restart `Always`.
 
 use super::{Check, Pattern, Rule};
-use crate::model::workload::{is_replicated, pod_template};
-use crate::model::Object;
+use crate::model::workload::{is_long_running, is_replicated, pod_template};
+use crate::model::{Object, Typed};
 use crate::report::{Diagnostic, Severity};
 
 /// A Deployment, ReplicaSet, ReplicationController or StatefulSet whose pod template sets a
@@ -17,7 +17,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
-    if !is_replicated(obj) {
+    // Custom workloads (a Rollout, a CloneSet, an Advanced DaemonSet) keep their Pods running
+    // as a ReplicaSet or DaemonSet does, and their controllers validate the template as one.
+    let custom = matches!(obj.typed, Typed::Workload(_)) && is_long_running(obj);
+    if !is_replicated(obj) && !custom {
         return;
     }
     let Some(template) = pod_template(obj) else {
@@ -39,9 +42,14 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
             obj,
             &format!("{}.restartPolicy", template.spec_path),
             format!(
-                "{} sets restartPolicy: {policy}; a {} keeps its Pods running and only accepts Always, so the API server rejects the object",
+                "{} sets restartPolicy: {policy}; a {} keeps its Pods running and only accepts Always, so {}",
                 obj.display(),
-                obj.kind
+                obj.kind,
+                if custom {
+                    "its controller (or its admission webhook) rejects the template"
+                } else {
+                    "the API server rejects the object"
+                }
             ),
         )
         .help(format!("remove restartPolicy or set it to Always{job}")),

@@ -91,23 +91,48 @@ pub fn check(inv: &Inventory, reported: &dyn Fn(crate::source::FileId) -> bool) 
     let candidates: Vec<(&Object, &Object, &Definition)> = inv
         .objects
         .iter()
-        .filter(|o| matches!(o.typed, Typed::Unknown) && !is_builtin_group(o.group()))
+        .filter(|o| {
+            matches!(o.typed, Typed::Unknown | Typed::Workload(_)) && !is_builtin_group(o.group())
+        })
         .filter_map(|o| {
             by_kind
                 .get(&(o.group(), o.kind.as_str()))
                 .map(|(crd, def)| (o, *crd, *def))
         })
         .collect();
+    // Custom workloads are counted as checked already (their pod templates are).
     out.checked = candidates
         .iter()
-        .filter(|(o, _, _)| reported(o.file))
+        .filter(|(o, _, _)| reported(o.file) && matches!(o.typed, Typed::Unknown))
         .count();
     let found: Vec<Vec<Diagnostic>> = candidates
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut found = Vec::new();
             for (obj, crd, def) in chunk {
+                let before = found.len();
                 check_one(obj, crd, def, &mut found);
+                if let Typed::Workload(w) = &obj.typed {
+                    // The pod template of a custom workload is decoded as a Deployment's, and
+                    // its findings made there (`model::shape`): the same defect once.
+                    let t = w.shape.template.as_str();
+                    let mut i = before;
+                    while i < found.len() {
+                        let under = found
+                            .get(i)
+                            .and_then(|d| d.path.as_deref())
+                            .is_some_and(|p| {
+                                p == t
+                                    || p.strip_prefix(t)
+                                        .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
+                            });
+                        if under {
+                            found.remove(i);
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
             }
             found
         })
