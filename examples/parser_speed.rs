@@ -1,6 +1,7 @@
 //! Events-only parse speed of the YAML parsers kplint could use, over a folder of manifests
 //! (default `../shared/corpus`): saphyr-parser (YAML 1.2), libyaml-safer (a safe port of
-//! libyaml) and libyaml-rs (libyaml translated by c2rust, the oracle of the differential test).
+//! libyaml), libyaml-rs (libyaml translated by c2rust, the oracle of the differential test) and
+//! kplint's own events (libyaml-rs with the reader fast path of vendor/libyaml-rs/PATCH.md).
 //! Each parser reads every file to the end of its stream, events dropped; rounds alternate the
 //! parsers so a machine whose speed drifts slows them alike, and the median round is printed.
 //!
@@ -15,6 +16,9 @@ fn main() {
         .next()
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus").into());
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(15);
+    // One parser only (`saphyr`, `safer`, `c2rust`, `kplint`, or `none` to read the files and parse
+    // nothing): for a profiler, `valgrind --tool=callgrind … DIR 1 saphyr`.
+    let only = args.next();
     let mut texts = Vec::new();
     collect(std::path::Path::new(&dir), &mut texts);
     let bytes: usize = texts.iter().map(String::len).sum();
@@ -23,11 +27,22 @@ fn main() {
         texts.len(),
         bytes as f64 / 1e6
     );
-    let parsers: [(&str, Parse); 3] = [
-        ("saphyr-parser", saphyr),
-        ("libyaml-safer", safer),
-        ("libyaml-rs (c2rust)", c2rust),
+    let all: [(&str, &str, Parse); 5] = [
+        ("saphyr", "saphyr-parser", saphyr),
+        ("safer", "libyaml-safer", safer),
+        ("c2rust", "libyaml-rs (c2rust)", c2rust),
+        ("kplint", "kplint (patched)", kplint_events),
+        ("none", "none (reading only)", |_| 0),
     ];
+    let parsers: Vec<(&str, Parse)> = all
+        .iter()
+        .filter(|(key, ..)| only.as_deref().map_or(*key != "none", |o| o == *key))
+        .map(|&(_, name, parse)| (name, parse))
+        .collect();
+    if parsers.is_empty() {
+        eprintln!("unknown parser {only:?}: saphyr, safer, c2rust, kplint or none");
+        return;
+    }
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); parsers.len()];
     let mut events = vec![0; parsers.len()];
     for _ in 0..rounds {
@@ -140,6 +155,16 @@ fn c2rust(text: &str) -> usize {
             }
         }
         sys::yaml_parser_delete(p);
+    }
+    n
+}
+
+/// kplint's parser: the patched libyaml-rs behind `kplint::source::libyaml`.
+fn kplint_events(text: &str) -> usize {
+    let mut events = kplint::source::libyaml::Events::new(text);
+    let mut n = 0;
+    while let Some(Ok(_)) = events.next_event() {
+        n += 1;
     }
     n
 }

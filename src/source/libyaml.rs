@@ -13,7 +13,7 @@
 use std::marker::PhantomData;
 use std::mem::MaybeUninit;
 
-use libyaml_rs as sys;
+use libyaml as sys;
 
 /// A position in the text: byte index, 0-based line and 0-based column (in characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

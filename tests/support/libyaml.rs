@@ -83,8 +83,18 @@ fn rejection(parser: &sys::yaml_parser_t, input: &[u8]) -> Verdict {
     };
     let problem = text(parser.problem);
     if parser.error == sys::YAML_READER_ERROR {
-        // A decoding error has a byte offset, not a mark: count the lines before it.
-        let offset = (parser.problem_offset as usize).min(input.len());
+        // A decoding error has a byte offset into the raw input, not a mark; marks start
+        // after a UTF-8 byte order mark, so the offset is made to start there too, and the
+        // lines before it are counted.
+        let bom = if input.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
+        let input = input.get(bom..).unwrap_or(input);
+        let offset = (parser.problem_offset as usize)
+            .saturating_sub(bom)
+            .min(input.len());
         let before = input.get(..offset).unwrap_or(input);
         let line = before.iter().filter(|&&b| b == b'\n').count() as u64;
         let column = before.iter().rev().take_while(|&&b| b != b'\n').count() as u64;
@@ -106,5 +116,88 @@ fn rejection(parser: &sys::yaml_parser_t, input: &[u8]) -> Verdict {
         } else {
             format!("{context}: {problem}")
         },
+    }
+}
+
+/// One event as libyaml gives it, for comparing two builds of libyaml event by event: its kind
+/// (libyaml's event type number), scalar style number, texts, and start and end marks (byte
+/// index, line, column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventRecord {
+    pub kind: u32,
+    pub style: u32,
+    pub value: Vec<u8>,
+    pub anchor: Option<Vec<u8>>,
+    pub tag: Option<Vec<u8>>,
+    pub start: (u64, u64, u64),
+    pub end: (u64, u64, u64),
+}
+
+/// Every event libyaml's parser gives for `input`, and how the stream ends.
+pub fn events(input: &[u8]) -> (Vec<EventRecord>, Verdict) {
+    let mut out = Vec::new();
+    // SAFETY: as in `parse`; the event's pointers are read before it is deleted.
+    unsafe {
+        let mut parser = MaybeUninit::<sys::yaml_parser_t>::uninit();
+        let p = parser.as_mut_ptr();
+        if !sys::yaml_parser_initialize(p).ok {
+            return (out, parse(input));
+        }
+        sys::yaml_parser_set_input_string(p, input.as_ptr(), input.len() as _);
+        let verdict = loop {
+            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+            if !sys::yaml_parser_parse(p, event.as_mut_ptr()).ok {
+                break rejection(&*p, input);
+            }
+            let e = &*event.as_ptr();
+            out.push(record(e));
+            let end = e.type_ == sys::YAML_STREAM_END_EVENT;
+            sys::yaml_event_delete(event.as_mut_ptr());
+            if end {
+                break Verdict::Accept;
+            }
+        };
+        sys::yaml_parser_delete(p);
+        (out, verdict)
+    }
+}
+
+/// The fields of `e` that [`EventRecord`] keeps.
+///
+/// SAFETY: `e` is an event libyaml filled; its union is read for its own type only.
+unsafe fn record(e: &sys::yaml_event_t) -> EventRecord {
+    let c = |ptr: *const u8| {
+        (!ptr.is_null()).then(|| std::ffi::CStr::from_ptr(ptr.cast()).to_bytes().to_vec())
+    };
+    let mark = |m: sys::yaml_mark_t| (m.index, m.line, m.column);
+    let (style, value, anchor, tag) = match e.type_ {
+        sys::YAML_SCALAR_EVENT => {
+            let s = e.data.scalar;
+            let value = if s.value.is_null() {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(s.value, s.length as usize).to_vec()
+            };
+            (s.style as u32, value, c(s.anchor), c(s.tag))
+        }
+        sys::YAML_ALIAS_EVENT => (0, Vec::new(), c(e.data.alias.anchor), None),
+        sys::YAML_SEQUENCE_START_EVENT => {
+            let s = e.data.sequence_start;
+            (0, Vec::new(), c(s.anchor), c(s.tag))
+        }
+        sys::YAML_MAPPING_START_EVENT => {
+            let s = e.data.mapping_start;
+            (0, Vec::new(), c(s.anchor), c(s.tag))
+        }
+        _ => (0, Vec::new(), None, None),
+    };
+    EventRecord {
+        kind: e.type_ as u32,
+        style,
+        value,
+        anchor,
+        tag,
+        start: mark(e.start_mark),
+        end: mark(e.end_mark),
     }
 }

@@ -50,7 +50,13 @@ pub const CASES: &[(&str, &str)] = &[
         "tab-after-a-value",
         "spec:\n  name: web\t\n  image: nginx\t# comment\n",
     ),
+    (
+        // The reader's slow path (characters past ASCII) between runs of ASCII.
+        "non-ascii-text",
+        "metadata:\n  name: caf\u{e9}\n  annotations:\n    a: '\u{65e5}\u{672c}'\n    b: \"x\u{85}y\"\n",
+    ),
     // Inputs both parsers reject, for the error line.
+    ("control-character", "a: b\n  c: d\u{7f}\n"),
     ("tab-indentation", "a:\n\tb: c\n"),
     ("unclosed-double-quote", "a: \"one\nb: two\n"),
     ("unclosed-flow-sequence", "a: [1, 2\nb: c\n"),
@@ -95,4 +101,61 @@ pub fn mutations(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Pieces of YAML and of text the reader decodes one way or another (ASCII, characters past
+/// ASCII, a control character, a byte order mark), which [`random_inputs`] strings together.
+const PIECES: &[&str] = &[
+    "a: b\n",
+    "- x\n",
+    "  ",
+    "\t",
+    "\n",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    ": ",
+    "'q'",
+    "\"d\\n\"",
+    "&a ",
+    "*a",
+    "!!str ",
+    "# c\n",
+    "---\n",
+    "|\n  l\n",
+    ">-\n  f\n",
+    "caf\u{e9}",
+    "\u{65e5}",
+    "\u{1F600}",
+    "\u{85}",
+    "\u{1}",
+    "\u{feff}",
+    "\r\n",
+    "key",
+    "0x1F",
+    "? k\n",
+];
+
+/// `count` inputs strung from [`PIECES`] by a fixed generator, some longer than libyaml's 16 KiB
+/// input buffer so that characters of every width straddle its refills.
+pub fn random_inputs(count: usize) -> Vec<String> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|i| {
+            let len = if i % 10 == 0 { 20_000 } else { 200 };
+            let mut text = String::new();
+            while text.len() < len {
+                text.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            text
+        })
+        .collect()
 }
