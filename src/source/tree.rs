@@ -1823,14 +1823,23 @@ mod tests {
 
     #[test]
     fn nesting_past_the_limit_stops_the_file_at_once() {
-        let text = format!("a: 1\n---\nb: {}\n", "[".repeat(200_000));
-        let file = SourceFile::new(0, "t.yaml".into(), &text);
-        let started = std::time::Instant::now();
-        let parsed = parse(&file);
-        assert!(started.elapsed() < std::time::Duration::from_secs(5));
-        assert_eq!(parsed.documents.len(), 1, "the document before is kept");
-        assert_eq!(parsed.problems.len(), 1);
-        assert!(parsed.problems[0].message.contains("nesting is deeper"));
+        // Flow (libyaml's scanner is quadratic in its depth), block sequences and mappings.
+        let deep_map: String = (0..100_000)
+            .map(|i| format!("{}k:\n", " ".repeat(2 + i % 2000)))
+            .collect();
+        let flow = format!("  {}", "[".repeat(200_000));
+        let block = format!("  {}", "- ".repeat(200_000));
+        for deep in [flow, block, deep_map] {
+            let text = format!("a: 1\n---\nb:\n{deep}\n");
+            let file = SourceFile::new(0, "t.yaml".into(), &text);
+            let started = std::time::Instant::now();
+            let parsed = parse(&file);
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            assert_eq!(parsed.documents.len(), 1, "the document before is kept");
+            assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+            let message = &parsed.problems[0].message;
+            assert!(message.contains("nesting is deeper"), "{message}");
+        }
     }
 
     #[test]
