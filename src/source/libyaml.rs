@@ -211,7 +211,12 @@ impl<'a> Events<'a> {
             let event = Event {
                 raw: raw.assume_init(),
             };
-            if event.raw.type_ == sys::YAML_STREAM_END_EVENT {
+            // libyaml answers "no event" only once the stream is over: never ask again, or a
+            // caller that reads to the end would loop.
+            if matches!(
+                event.raw.type_,
+                sys::YAML_STREAM_END_EVENT | sys::YAML_NO_EVENT
+            ) {
                 self.live = false;
             }
             Some(Ok(event))

@@ -58,7 +58,11 @@ pub fn parse(input: &[u8]) -> Verdict {
             if !sys::yaml_parser_parse(p, event.as_mut_ptr()).ok {
                 break rejection(&*p, input);
             }
-            let end = (*event.as_ptr()).type_ == sys::YAML_STREAM_END_EVENT;
+            // "No event" only comes after the end of the stream: stop there too.
+            let end = matches!(
+                (*event.as_ptr()).type_,
+                sys::YAML_STREAM_END_EVENT | sys::YAML_NO_EVENT
+            );
             sys::yaml_event_delete(event.as_mut_ptr());
             if end {
                 break Verdict::Accept;
@@ -151,7 +155,7 @@ pub fn events(input: &[u8]) -> (Vec<EventRecord>, Verdict) {
             }
             let e = &*event.as_ptr();
             out.push(record(e));
-            let end = e.type_ == sys::YAML_STREAM_END_EVENT;
+            let end = matches!(e.type_, sys::YAML_STREAM_END_EVENT | sys::YAML_NO_EVENT);
             sys::yaml_event_delete(event.as_mut_ptr());
             if end {
                 break Verdict::Accept;
