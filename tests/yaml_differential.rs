@@ -318,8 +318,32 @@ fn the_shared_corpus_and_repositories_parse_as_libyaml_parses_them() {
         );
         total += compared;
         all.extend(disagreements);
+
+        // Real files with a few bytes edited: 4 variants of each.
+        let mut compared = 0;
+        let mut disagreements = Vec::new();
+        for (n, path) in files.iter().enumerate() {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            for (i, variant) in yaml_variants::byte_mutations(&text, 4, n as u64 + 1)
+                .iter()
+                .enumerate()
+            {
+                compared += 1;
+                let name = format!("{} edit #{i}", path.display());
+                disagreements.extend(compare(&name, variant.as_bytes()));
+            }
+        }
+        report(
+            &format!("{name} with bytes edited"),
+            compared,
+            &disagreements,
+        );
+        total += compared;
+        all.extend(disagreements);
     }
-    assert!(total > 1500, "only {total} shared files");
+    assert!(total > 7500, "only {total} shared files and variants");
     // kubectl applies this file, with a tab after a value (line 99): libyaml accepts it too.
     if let Some(corpus) = shared::folder("corpus") {
         let tab = corpus.join(

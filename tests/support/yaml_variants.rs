@@ -138,16 +138,59 @@ const PIECES: &[&str] = &[
     "? k\n",
 ];
 
-/// `count` inputs strung from [`PIECES`] by a fixed generator, some longer than libyaml's 16 KiB
-/// input buffer so that characters of every width straddle its refills.
-pub fn random_inputs(count: usize) -> Vec<String> {
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
+/// A fixed xorshift generator: the same inputs on every run.
+fn generator(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed | 1;
+    move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         state
-    };
+    }
+}
+
+/// `count` copies of `text`, each with one to four edits at random places: a piece of
+/// [`PIECES`] inserted or written over the text, or a few bytes deleted. Edits keep the text
+/// UTF-8 (they cut at character boundaries), so kplint's loader would hand it to the parser.
+pub fn byte_mutations(text: &str, count: usize, seed: u64) -> Vec<String> {
+    let mut next = generator(seed);
+    let mut pick = move |n: usize| (next() % n.max(1) as u64) as usize;
+    (0..count)
+        .map(|_| {
+            let mut t = text.to_string();
+            for _ in 0..=pick(4) {
+                let mut at = pick(t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let piece = PIECES[pick(PIECES.len())];
+                match pick(3) {
+                    0 => t.insert_str(at, piece),
+                    1 => {
+                        let mut end = (at + 1 + pick(8)).min(t.len());
+                        while !t.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        t.replace_range(at..end, "");
+                    }
+                    _ => {
+                        let mut end = (at + piece.len()).min(t.len());
+                        while !t.is_char_boundary(end) {
+                            end += 1;
+                        }
+                        t.replace_range(at..end, piece);
+                    }
+                }
+            }
+            t
+        })
+        .collect()
+}
+
+/// `count` inputs strung from [`PIECES`] by a fixed generator, some longer than libyaml's 16 KiB
+/// input buffer so that characters of every width straddle its refills.
+pub fn random_inputs(count: usize) -> Vec<String> {
+    let mut next = generator(0x9E37_79B9_7F4A_7C15);
     (0..count)
         .map(|i| {
             let len = if i % 10 == 0 { 20_000 } else { 200 };
