@@ -60,10 +60,11 @@ fn child(mode: &str, threads: usize, dir: &str) {
     let start = Instant::now();
     let documents = pool.install(|| match mode {
         "events" => per_file(dir, |file| {
-            let mut parser = saphyr_parser::Parser::new_from_str(file.text());
+            // The parser kplint runs (libyaml's), events only.
+            let mut events = kplint::source::libyaml::Events::new(file.text());
             let mut docs = 0;
-            while let Some(Ok((ev, _))) = parser.next_event() {
-                if matches!(ev, saphyr_parser::Event::DocumentStart(_)) {
+            while let Some(Ok(ev)) = events.next_event() {
+                if ev.kind() == kplint::source::libyaml::EventKind::DocumentStart {
                     docs += 1;
                 }
             }

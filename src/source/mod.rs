@@ -4,6 +4,7 @@ pub mod discover;
 pub mod file;
 pub mod helm;
 pub mod kustomize;
+pub mod libyaml;
 pub mod line_index;
 pub mod load;
 pub mod quiet;

@@ -1,11 +1,11 @@
-//! A compact per-document YAML tree built from `saphyr-parser` events, keeping the byte span
+//! A compact per-document YAML tree built from libyaml's events (`libyaml.rs`), keeping the byte span
 //! of every key and value. Aliases stay references (never copied), so a tree is no bigger than
 //! its text; expansion is budgeted here once, for every later reader.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use saphyr_parser::{Event, Parser};
+use super::libyaml::{EventKind, Events, Mark, Style};
 
 use super::file::{to_u32, SourceFile, Span};
 use super::scalar::{key_string, plain_is_string, ScalarTag};
@@ -29,14 +29,14 @@ pub enum ScalarStyle {
     Folded,
 }
 
-impl From<saphyr_parser::ScalarStyle> for ScalarStyle {
-    fn from(s: saphyr_parser::ScalarStyle) -> Self {
+impl From<Style> for ScalarStyle {
+    fn from(s: Style) -> Self {
         match s {
-            saphyr_parser::ScalarStyle::Plain => ScalarStyle::Plain,
-            saphyr_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
-            saphyr_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
-            saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
-            saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+            Style::Plain => ScalarStyle::Plain,
+            Style::SingleQuoted => ScalarStyle::SingleQuoted,
+            Style::DoubleQuoted => ScalarStyle::DoubleQuoted,
+            Style::Literal => ScalarStyle::Literal,
+            Style::Folded => ScalarStyle::Folded,
         }
     }
 }
@@ -807,6 +807,10 @@ pub struct ParseProblem {
     pub related: Option<Span>,
     /// The document the problem is in.
     pub document: u32,
+    /// True for a syntax error of the YAML parser itself (what libyaml rejects), false for
+    /// what the tree builder refuses on top (depth, alias budget, unknown anchor) and for
+    /// repeated keys.
+    pub syntax: bool,
 }
 
 /// Every document of a file that parsed, and what went wrong.
@@ -840,13 +844,20 @@ thread_local! {
 struct DocumentBuilder {
     tree: Tree,
     sizes: Vec<u64>,
+    /// Anchor ids to the nodes they name; an id is given when the anchor is written.
     anchors: HashMap<usize, NodeId>,
+    /// Anchor names to the id of their latest definition (a name may be defined again, and an
+    /// alias names the latest one before it).
+    anchor_ids: HashMap<Box<[u8]>, usize>,
+    /// The last anchor id given.
+    last_anchor: usize,
     stack: Vec<Frame>,
     scratch: Vec<NodeId>,
     root: Option<NodeId>,
     expanded: u64,
     duplicates: Vec<Duplicate>,
-    /// Set after a budget or depth error: the rest of the document is read but not built.
+    /// Set after an alias budget error or an unknown anchor: the rest of the document is read
+    /// but not built.
     poisoned: bool,
     /// No alias and no mapping with a merge or repeated key so far ([`Tree::is_plain`]).
     plain: bool,
@@ -858,6 +869,8 @@ impl DocumentBuilder {
             tree: Tree::default(),
             sizes: Vec::new(),
             anchors: HashMap::new(),
+            anchor_ids: HashMap::new(),
+            last_anchor: 0,
             stack: Vec::new(),
             scratch: Vec::new(),
             root: None,
@@ -893,6 +906,8 @@ impl DocumentBuilder {
         self.tree.clear();
         self.sizes.clear();
         self.anchors.clear();
+        self.anchor_ids.clear();
+        self.last_anchor = 0;
         self.stack.clear();
         self.scratch.clear();
         self.root = None;
@@ -900,6 +915,14 @@ impl DocumentBuilder {
         self.duplicates.clear();
         self.poisoned = false;
         self.plain = true;
+    }
+
+    /// A new id for the anchor `name` (0 for none): aliases after this point name this node.
+    fn anchor_id(&mut self, name: Option<&[u8]>) -> usize {
+        let Some(name) = name else { return 0 };
+        self.last_anchor += 1;
+        self.anchor_ids.insert(name.into(), self.last_anchor);
+        self.last_anchor
     }
 
     fn push(&mut self, span: Span, kind: NodeKind, size: u64, anchor: usize) {
@@ -941,51 +964,64 @@ pub fn parse(file: &SourceFile) -> ParsedFile {
 pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tree>) -> ParsedFile {
     let mut out = ParsedFile::default();
     let text: &str = file.text();
-    let mut parser = Parser::new_from_str(text).keep_tags(true);
+    let mut events = Events::new(text);
     let mut builder = DocumentBuilder::reused();
     builder.tree.source = Some(file.text_arc());
     let mut in_document = false;
-    let offset_of = |m: saphyr_parser::Marker| file.offset_of(m.index(), m.line(), m.col());
-    let span_of =
-        |s: saphyr_parser::Span| -> Span { Span::new(offset_of(s.start), offset_of(s.end)) };
-    while let Some(next) = parser.next_event() {
-        let (event, raw_span) = match next {
+    // Nesting of the collections open, whether or not the builder still builds them.
+    let mut depth: usize = 0;
+    // libyaml's marks count bytes of the text kplint gave it: they are offsets already.
+    let len = to_u32(text.len());
+    let offset_of = |m: Mark| to_u32(usize::try_from(m.index).unwrap_or(usize::MAX)).min(len);
+    while let Some(next) = events.next_event() {
+        let event = match next {
             Ok(ev) => ev,
             Err(err) => {
-                let at = offset_of(*err.marker());
+                let at = offset_of(err.mark);
                 out.problems.push(ParseProblem {
                     kind: ProblemKind::InvalidYaml,
                     span: Span::new(at, at),
-                    message: format!("invalid YAML: {}", err.info()),
+                    message: syntax_message(file, &err),
                     help: None,
                     related: None,
                     document: out.document_count.saturating_sub(u32::from(in_document)),
+                    syntax: true,
                 });
                 break;
             }
         };
-        let mut span = span_of(raw_span);
-        if let Event::Scalar(
-            _,
-            style @ (saphyr_parser::ScalarStyle::SingleQuoted
-            | saphyr_parser::ScalarStyle::DoubleQuoted),
-            ..,
-        ) = &event
-        {
-            span = quoted_span(
-                text,
-                span,
-                *style == saphyr_parser::ScalarStyle::DoubleQuoted,
-            );
+        let span = Span::new(offset_of(event.start()), offset_of(event.end()));
+        let kind = event.kind();
+        match kind {
+            EventKind::SequenceStart { .. } | EventKind::MappingStart { .. } => depth += 1,
+            EventKind::SequenceEnd | EventKind::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
         }
-        match event {
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => {
+        if depth > MAX_DEPTH {
+            // libyaml checks each token against every open flow level: past this depth it
+            // would take quadratic time (100,000 `[` took minutes), so the file stops here.
+            out.problems.push(ParseProblem {
+                kind: ProblemKind::InvalidYaml,
+                span,
+                message: format!("invalid YAML: nesting is deeper than {MAX_DEPTH} levels"),
+                help: Some(
+                    "no Kubernetes object nests this deep; the rest of this file is not read"
+                        .to_string(),
+                ),
+                related: None,
+                document: out.document_count.saturating_sub(1),
+                syntax: false,
+            });
+            break;
+        }
+        match kind {
+            EventKind::StreamStart | EventKind::StreamEnd => {}
+            EventKind::DocumentStart => {
                 builder.reset();
                 in_document = true;
                 out.document_count += 1;
             }
-            Event::DocumentEnd => {
+            EventKind::DocumentEnd => {
                 if in_document {
                     in_document = false;
                     let index = out.document_count.saturating_sub(1);
@@ -998,7 +1034,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
                     }
                 }
             }
-            event => {
+            kind => {
                 let index = out.document_count.saturating_sub(1);
                 if !in_document {
                     continue;
@@ -1007,7 +1043,7 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
                 if b.poisoned {
                     continue;
                 }
-                if let Err(problem) = build(b, event, span, index) {
+                if let Err(problem) = build(b, text, kind, span, index) {
                     b.poisoned = true;
                     out.problems.push(problem);
                 }
@@ -1018,18 +1054,28 @@ pub fn parse_with(file: &SourceFile, mut each: impl FnMut(Document) -> Option<Tr
     out
 }
 
+/// The message of a syntax error: libyaml's problem, and what it was reading since which line
+/// (`did not find expected key (while parsing a block mapping from line 3)`).
+fn syntax_message(file: &SourceFile, err: &super::libyaml::SyntaxError) -> String {
+    match &err.context {
+        // The context's line only when it is another line than the problem's.
+        Some((context, mark)) if mark.line != err.mark.line => {
+            let at = to_u32(usize::try_from(mark.index).unwrap_or(usize::MAX));
+            let line = file.position(at).line;
+            format!("invalid YAML: {} ({context} from line {line})", err.problem)
+        }
+        Some((context, _)) => format!("invalid YAML: {} ({context})", err.problem),
+        None => format!("invalid YAML: {}", err.problem),
+    }
+}
+
 /// Where a scalar's text is written verbatim in the source (a plain scalar on one line, or a
 /// quoted one without escapes), so the tree can point at it instead of copying it.
-fn source_range(
-    source: Option<&str>,
-    span: Span,
-    style: saphyr_parser::ScalarStyle,
-    text: &str,
-) -> Option<u32> {
+fn source_range(source: Option<&str>, span: Span, style: Style, text: &str) -> Option<u32> {
     let quote = match style {
-        saphyr_parser::ScalarStyle::Plain => 0,
-        saphyr_parser::ScalarStyle::SingleQuoted | saphyr_parser::ScalarStyle::DoubleQuoted => 1,
-        saphyr_parser::ScalarStyle::Literal | saphyr_parser::ScalarStyle::Folded => return None,
+        Style::Plain => 0,
+        Style::SingleQuoted | Style::DoubleQuoted => 1,
+        Style::Literal | Style::Folded => return None,
     };
     let start = span.start.checked_add(quote)?;
     let end = start.checked_add(to_u32(text.len()))?;
@@ -1037,30 +1083,70 @@ fn source_range(
     (source?.get(start as usize..end as usize)? == text).then_some(start)
 }
 
-/// The parser's end marker for a quoted scalar can run past a trailing comment; end the span at
-/// the closing quote instead.
-fn quoted_span(text: &str, span: Span, double: bool) -> Span {
-    let Some(body) = text.get(span.start as usize..) else {
+/// A block scalar's span from its first content line, after the indentation: libyaml starts
+/// it at the `|` or `>`, and readers of the text (inline kustomize patches, whose lines they map
+/// back to the file) count from the content.
+fn block_content_span(text: &str, span: Span) -> Span {
+    let Some(body) = text.get(span.start as usize..span.end as usize) else {
         return span;
     };
-    let quote = if double { '"' } else { '\'' };
-    let Some(open) = body.find(quote) else {
+    // Past the header line, then past the lines that hold only blanks, then the indentation.
+    let Some(header_end) = body.find('\n') else {
         return span;
     };
-    let mut chars = body.get(open + 1..).unwrap_or("").char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if double && c == '\\' {
-            chars.next();
-        } else if c == quote {
-            if !double && chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                chars.next();
-                continue;
+    let mut at = header_end + 1;
+    let bytes = body.as_bytes();
+    loop {
+        let line_start = at;
+        while bytes.get(at) == Some(&b' ') {
+            at += 1;
+        }
+        match bytes.get(at) {
+            Some(b'\n') => at += 1,
+            Some(b'\r') if bytes.get(at + 1) == Some(&b'\n') => at += 2,
+            Some(_) => break,
+            None => {
+                at = line_start;
+                break;
             }
-            let end = span.start as usize + open + 1 + i + 1;
-            return Span::new(span.start, to_u32(end).min(span.end.max(span.start)));
         }
     }
-    span
+    if at >= body.len() {
+        return span;
+    }
+    Span::new(span.start + to_u32(at), span.end)
+}
+
+/// A node's span without its properties: libyaml starts a node that has an anchor or a tag at
+/// the first of them, and kplint points at the value (`&x value`, `!!str 1`).
+fn without_properties(text: &str, span: Span) -> Span {
+    let bytes = text.as_bytes();
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    let mut at = span.start as usize;
+    while let Some(b'&' | b'!') = bytes.get(at) {
+        // A property runs to the next blank.
+        while bytes.get(at).is_some_and(|b| !blank(b)) {
+            at += 1;
+        }
+        // Blanks, line breaks and comments separate it from the node.
+        loop {
+            match bytes.get(at) {
+                Some(b) if blank(b) => at += 1,
+                Some(b'#') => {
+                    while bytes.get(at).is_some_and(|&b| b != b'\n') {
+                        at += 1;
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+    let start = to_u32(at);
+    // A node with properties and no content (`&x` alone) keeps its whole span.
+    if start >= span.end {
+        return span;
+    }
+    Span::new(start, span.end)
 }
 
 /// Records the repeated keys of the document just read, and hands over its tree unless the
@@ -1082,6 +1168,7 @@ fn finish_document(b: &mut DocumentBuilder, index: u32, out: &mut ParsedFile) ->
             )),
             related: Some(b.tree.span(first)),
             document: index,
+            syntax: false,
         });
     }
     let root = b.root?;
@@ -1104,7 +1191,8 @@ fn finish_document(b: &mut DocumentBuilder, index: u32, out: &mut ParsedFile) ->
 #[inline(always)]
 fn build(
     b: &mut DocumentBuilder,
-    event: Event<'_>,
+    source: &str,
+    event: EventKind<'_>,
     span: Span,
     doc: u32,
 ) -> Result<(), ParseProblem> {
@@ -1115,12 +1203,28 @@ fn build(
         help: Some(help.to_string()),
         related: None,
         document: doc,
+        syntax: false,
     };
     match event {
-        Event::Scalar(text, style, anchor, tag) => {
-            let tag = tag
-                .map(|t| ScalarTag::from_parts(&t.handle, &t.suffix))
-                .unwrap_or_default();
+        EventKind::Scalar {
+            value,
+            style,
+            anchor,
+            tag,
+        } => {
+            let span = if anchor.is_some() || tag.is_some() {
+                without_properties(source, span)
+            } else {
+                span
+            };
+            let span = match style {
+                Style::Literal | Style::Folded => block_content_span(source, span),
+                _ => span,
+            };
+            let tag = tag.map(tag_of_bytes).unwrap_or_default();
+            // libyaml's values are UTF-8 (its input is, and escapes are encoded as UTF-8); a
+            // lossy copy would only ever replace what can't be there.
+            let text = String::from_utf8_lossy(value);
             let (text_start, text_at) =
                 match source_range(b.tree.source.as_deref(), span, style, &text) {
                     Some(start) => (start, TextAt::Source),
@@ -1130,6 +1234,7 @@ fn build(
                         (start, TextAt::Strings)
                     }
                 };
+            let anchor = b.anchor_id(anchor);
             b.expanded += 1;
             b.push(
                 span,
@@ -1144,23 +1249,25 @@ fn build(
                 anchor,
             );
         }
-        Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
-            if b.stack.len() >= MAX_DEPTH {
-                return Err(problem(
-                    span,
-                    format!("invalid YAML: nesting is deeper than {MAX_DEPTH} levels"),
-                    "no Kubernetes object nests this deep; this document is not checked",
-                ));
-            }
+        EventKind::SequenceStart { anchor, tag } | EventKind::MappingStart { anchor, tag } => {
+            // A collection's properties may stand on the line before its content: it starts
+            // at the content, and its end is found from its children.
+            let span = if anchor.is_some() || tag.is_some() {
+                let start = without_properties(source, Span::new(span.start, to_u32(source.len())));
+                Span::new(start.start, start.start)
+            } else {
+                span
+            };
+            let anchor = b.anchor_id(anchor);
             b.stack.push(Frame {
-                is_mapping: matches!(event, Event::MappingStart(..)),
+                is_mapping: matches!(event, EventKind::MappingStart { .. }),
                 start: span,
                 anchor,
                 scratch_start: b.scratch.len(),
             });
             b.expanded += 1;
         }
-        Event::SequenceEnd | Event::MappingEnd => {
+        EventKind::SequenceEnd | EventKind::MappingEnd => {
             let Some(frame) = b.stack.pop() else {
                 return Ok(());
             };
@@ -1196,8 +1303,13 @@ fn build(
             };
             b.push(Span::new(frame.start.start, end), kind, size, frame.anchor);
         }
-        Event::Alias(anchor) => {
-            let Some(&target) = b.anchors.get(&anchor) else {
+        EventKind::Alias { anchor } => {
+            let target = b
+                .anchor_ids
+                .get(anchor)
+                .and_then(|id| b.anchors.get(id))
+                .copied();
+            let Some(target) = target else {
                 return Err(problem(
                     span,
                     "invalid YAML: alias to an unknown anchor".to_string(),
@@ -1219,13 +1331,23 @@ fn build(
             b.plain = false;
             b.push(span, NodeKind::Alias { target }, size, 0);
         }
-        Event::StreamStart
-        | Event::StreamEnd
-        | Event::DocumentStart(_)
-        | Event::DocumentEnd
-        | Event::Nothing => {}
+        EventKind::StreamStart
+        | EventKind::StreamEnd
+        | EventKind::DocumentStart
+        | EventKind::DocumentEnd => {}
     }
     Ok(())
+}
+
+/// The tag libyaml resolved (`!!str` is `tag:yaml.org,2002:str`), as kplint classifies it.
+fn tag_of_bytes(tag: &[u8]) -> ScalarTag {
+    const CORE: &[u8] = b"tag:yaml.org,2002:";
+    match tag.strip_prefix(CORE) {
+        Some(suffix) => {
+            ScalarTag::from_parts("tag:yaml.org,2002:", &String::from_utf8_lossy(suffix))
+        }
+        None => ScalarTag::Other,
+    }
 }
 
 /// A repeated key in one mapping: (first key, second key).
@@ -1587,6 +1709,137 @@ mod tests {
         ];
         let want: Vec<(String, bool)> = want.iter().map(|(t, s)| (t.to_string(), *s)).collect();
         assert_eq!(got, want);
+    }
+
+    /// The value at `path` (keys, or `#n` for the nth item) of the first document, as text.
+    fn value_at(text: &str, path: &[&str]) -> Option<String> {
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let parsed = parse(&file);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let doc = parsed.documents.first()?;
+        let mut at = doc.root;
+        for step in path {
+            at = match step.strip_prefix('#') {
+                Some(n) => *doc.tree.items(at).get(n.parse::<usize>().ok()?)?,
+                None => doc.tree.get(at, step)?.1,
+            };
+        }
+        Some(match doc.tree.scalar(at) {
+            Some(s) => format!("{}@{}", s.text, file.slice(doc.tree.span(at))),
+            None => format!("{} items", doc.tree.items(at).len()),
+        })
+    }
+
+    #[test]
+    fn indentation_libyaml_forgives_builds_the_tree_kubectl_reads() {
+        // istio's spire-quickstart: `]` at the key's column.
+        let args = "spec:\n  containers:\n    - name: s\n      args: [\n        \"-config\",\n        \"/run/server.conf\"\n      ]\n      image: spire\n";
+        let c = ["spec", "containers", "#0"];
+        assert_eq!(
+            value_at(args, &[&c[..], &["args"]].concat()).as_deref(),
+            Some("2 items")
+        );
+        assert_eq!(
+            value_at(args, &[&c[..], &["args", "#1"]].concat()).as_deref(),
+            Some("/run/server.conf@\"/run/server.conf\"")
+        );
+        assert_eq!(
+            value_at(args, &[&c[..], &["image"]].concat()).as_deref(),
+            Some("spire@spire")
+        );
+        // sock-shop's dashboard annotation: `]'` at the key's indentation; folded like go-yaml.
+        let quoted =
+            "metadata:\n  annotations:\n    d: '[\n      {\"a\": 1}\n    ]'\n  name: web\n";
+        assert_eq!(
+            value_at(quoted, &["metadata", "annotations", "d"]).as_deref(),
+            Some("[ {\"a\": 1} ]@'[\n      {\"a\": 1}\n    ]'")
+        );
+        assert_eq!(
+            value_at(quoted, &["metadata", "name"]).as_deref(),
+            Some("web@web")
+        );
+        // Quoted scalars continued at column 1, flow items at column 0, `]` at the dash.
+        let cases = [
+            (
+                "a:\n  b: \"one\n two\"\n",
+                &["a", "b"][..],
+                "one two@\"one\n two\"",
+            ),
+            (
+                "a:\n  b: 'one\n two'\n",
+                &["a", "b"][..],
+                "one two@'one\n two'",
+            ),
+            ("a:\n  b: [x,\ny]\n", &["a", "b", "#1"][..], "y@y"),
+            ("l:\n  - [a,\n     b\n  ]\n  - c\n", &["l", "#1"][..], "c@c"),
+        ];
+        for (text, path, want) in cases {
+            assert_eq!(value_at(text, path).as_deref(), Some(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_at_libyamls_problem_mark_not_the_scalar_start() {
+        // The quoted scalar starts on line 2; the text goes wrong where the stream ends in it.
+        let text = "a: 1\nb: \"open\nc: 2\nd: 3\n";
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let parsed = parse(&file);
+        let p = parsed.problems.first().expect("rejected");
+        assert!(p.syntax && p.kind == ProblemKind::InvalidYaml);
+        assert_eq!(file.position(p.span.start).line, 5, "{}", p.message);
+        assert!(p.message.contains("from line 2"), "{}", p.message);
+        // A key at the wrong indentation: the line of that key.
+        let file = SourceFile::new(0, "t.yaml".into(), "a:\n    b: 1\n  c: 2\n");
+        let p = parse(&file).problems.remove(0);
+        assert_eq!(file.position(p.span.start).line, 3, "{}", p.message);
+    }
+
+    #[test]
+    fn anchors_tags_and_block_scalars_keep_their_value_spans() {
+        let text = "a: &x value\nb: !!str 1\nc: *x\nd: &m\n  k: v\ne: |\n  line\n";
+        let file = SourceFile::new(0, "t.yaml".into(), text);
+        let doc = parse(&file).documents.remove(0);
+        let slice = |key: &str| {
+            let (_, v) = doc.tree.get(doc.root, key).expect(key);
+            file.slice(doc.tree.span(v)).to_string()
+        };
+        assert_eq!(slice("a"), "value");
+        assert_eq!(slice("b"), "1");
+        assert_eq!(
+            doc.tree
+                .scalar(doc.tree.get(doc.root, "b").unwrap().1)
+                .unwrap()
+                .tag,
+            ScalarTag::Str
+        );
+        assert_eq!(slice("c"), "*x");
+        assert_eq!(slice("d"), "k: v");
+        assert!(slice("e").starts_with("line"), "{}", slice("e"));
+        // A redefined anchor: an alias names the latest definition before it.
+        let text = "a: &x 1\nb: [&x 2, *x]\nc: *x\n";
+        assert_eq!(value_at(text, &["c"]).as_deref(), Some("2@*x"));
+        assert_eq!(value_at(text, &["b", "#1"]).as_deref(), Some("2@*x"));
+    }
+
+    #[test]
+    fn nesting_past_the_limit_stops_the_file_at_once() {
+        // Flow (libyaml's scanner is quadratic in its depth), block sequences and mappings.
+        let deep_map: String = (0..100_000)
+            .map(|i| format!("{}k:\n", " ".repeat(2 + i % 2000)))
+            .collect();
+        let flow = format!("  {}", "[".repeat(200_000));
+        let block = format!("  {}", "- ".repeat(200_000));
+        for deep in [flow, block, deep_map] {
+            let text = format!("a: 1\n---\nb:\n{deep}\n");
+            let file = SourceFile::new(0, "t.yaml".into(), &text);
+            let started = std::time::Instant::now();
+            let parsed = parse(&file);
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+            assert_eq!(parsed.documents.len(), 1, "the document before is kept");
+            assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+            let message = &parsed.problems[0].message;
+            assert!(message.contains("nesting is deeper"), "{message}");
+        }
     }
 
     #[test]
