@@ -3,8 +3,14 @@
 //! each, named after what broke. The fixtures are replayed too, so the assertions themselves
 //! are exercised on every run.
 
+#[path = "support/differential.rs"]
+#[allow(dead_code)] // what a disagreement says is read by yaml_differential
+mod differential;
 #[path = "support/invariants.rs"]
 mod invariants;
+#[path = "support/libyaml.rs"]
+#[allow(dead_code)] // the parse target's oracle; only its events and verdicts are used
+mod libyaml;
 
 use std::path::{Path, PathBuf};
 

@@ -15,9 +15,10 @@
 
 use std::path::{Path, PathBuf};
 
-use kplint::source::tree::{parse, ProblemKind};
-use kplint::source::SourceFile;
+use differential::Disagreement;
 
+#[path = "support/differential.rs"]
+mod differential;
 #[path = "support/libyaml.rs"]
 mod libyaml;
 #[path = "support/shared.rs"]
@@ -25,134 +26,25 @@ mod shared;
 #[path = "support/yaml_variants.rs"]
 mod yaml_variants;
 
-/// kplint's verdict on `text`: `None` when it parses, else where its first syntax error is
-/// (errors of the tree builder, which libyaml's parser does not check, aside): the byte offset,
-/// and the 1-based line kplint reports.
-fn kplint_error(text: &str) -> Option<(u64, u32)> {
-    let file = SourceFile::new(0, "t.yaml".into(), text);
-    let parsed = parse(&file);
-    parsed
-        .problems
-        .iter()
-        .find(|p| p.kind == ProblemKind::InvalidYaml && p.syntax)
-        .map(|p| (u64::from(p.span.start), file.position(p.span.start).line))
-}
-
-/// Where libyaml's error is: its byte index, and the 1-based line kplint gives that byte.
-/// libyaml's own line counter also breaks lines at U+0085, U+2028 and U+2029, which editors
-/// and kplint do not; the byte is the same, and kplint numbers its line as an editor does.
-fn oracle_error(text: &str, verdict: &libyaml::Verdict) -> Option<(u64, u32)> {
-    match verdict {
-        libyaml::Verdict::Accept => None,
-        libyaml::Verdict::Reject { index, .. } => {
-            let file = SourceFile::new(0, "t.yaml".into(), text);
-            let at = u32::try_from(*index).unwrap_or(u32::MAX);
-            Some((*index, file.position(at).line))
-        }
-    }
-}
-
-/// One input both parsers read differently.
-#[derive(Debug)]
-struct Disagreement {
-    name: String,
-    libyaml: libyaml::Verdict,
-    /// kplint's error: byte offset and line.
-    kplint: Option<(u64, u32)>,
-}
-
-/// Compares the two parsers on `bytes`; `None` when they agree or the input is not UTF-8.
+/// Compares the two parsers on `bytes` (see `support/differential.rs`), recording the input first
+/// when asked to.
 fn compare(name: &str, bytes: &[u8]) -> Option<Disagreement> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let (oracle_events, oracle) = libyaml::events(bytes);
-    dump(text, &oracle);
-    // kplint's libyaml is a patched copy (vendor/libyaml-rs/PATCH.md): the same events, texts
-    // and marks as crates.io's, and the same error at the same place.
-    // Without a byte order mark, as kplint's loader hands texts over (libyaml's marks start
-    // after one either way).
-    let (events, error) = kplint_events(text.strip_prefix('\u{feff}').unwrap_or(text));
-    assert_eq!(events, oracle_events, "{name}: libyaml's events differ");
-    let raw_error = match &oracle {
-        libyaml::Verdict::Accept => None,
-        libyaml::Verdict::Reject { index, problem, .. } => Some((*index, problem.clone())),
-    };
-    assert_eq!(error, raw_error, "{name}: libyaml's error differs");
-    let ours = kplint_error(text);
-    let theirs = oracle_error(text, &oracle);
-    (theirs != ours).then(|| Disagreement {
-        name: name.to_string(),
-        libyaml: oracle,
-        kplint: ours,
-    })
-}
-
-/// The events of kplint's libyaml, recorded as the oracle records its own, and its error (byte
-/// index, and the problem with its context as the oracle words it).
-fn kplint_events(text: &str) -> (Vec<libyaml::EventRecord>, Option<(u64, String)>) {
-    use kplint::source::libyaml::{EventKind, Events, Style};
-    let mut out = Vec::new();
-    let mut events = Events::new(text);
-    while let Some(next) = events.next_event() {
-        let ev = match next {
-            Ok(ev) => ev,
-            Err(e) => {
-                let problem = match e.context {
-                    Some((context, _)) => format!("{context}: {}", e.problem),
-                    None => e.problem,
-                };
-                return (out, Some((e.mark.index, problem)));
-            }
-        };
-        let bytes = |b: Option<&[u8]>| b.map(<[u8]>::to_vec);
-        let (kind, style, value, anchor, tag) = match ev.kind() {
-            EventKind::StreamStart => (1, 0, vec![], None, None),
-            EventKind::StreamEnd => (2, 0, vec![], None, None),
-            EventKind::DocumentStart => (3, 0, vec![], None, None),
-            EventKind::DocumentEnd => (4, 0, vec![], None, None),
-            EventKind::Alias { anchor } => (5, 0, vec![], Some(anchor.to_vec()), None),
-            EventKind::Scalar {
-                value,
-                style,
-                anchor,
-                tag,
-            } => {
-                let style = match style {
-                    Style::Plain => 1,
-                    Style::SingleQuoted => 2,
-                    Style::DoubleQuoted => 3,
-                    Style::Literal => 4,
-                    Style::Folded => 5,
-                };
-                (6, style, value.to_vec(), bytes(anchor), bytes(tag))
-            }
-            EventKind::SequenceStart { anchor, tag } => (7, 0, vec![], bytes(anchor), bytes(tag)),
-            EventKind::SequenceEnd => (8, 0, vec![], None, None),
-            EventKind::MappingStart { anchor, tag } => (9, 0, vec![], bytes(anchor), bytes(tag)),
-            EventKind::MappingEnd => (10, 0, vec![], None, None),
-        };
-        let mark = |m: kplint::source::libyaml::Mark| (m.index, m.line, m.column);
-        out.push(libyaml::EventRecord {
-            kind,
-            style,
-            value,
-            anchor,
-            tag,
-            start: mark(ev.start()),
-            end: mark(ev.end()),
-        });
-    }
-    (out, None)
+    dump(bytes);
+    differential::compare(name, bytes)
 }
 
 /// With `KPLINT_DIFF_DUMP=FILE`, appends each input and the oracle's line (JSON lines), so the
 /// oracle can be checked against another libyaml (PyYAML's `CSafeLoader`, say); run with
 /// `--test-threads=1` so the tests do not interleave their lines.
-fn dump(text: &str, oracle: &libyaml::Verdict) {
+fn dump(bytes: &[u8]) {
     let Some(path) = std::env::var_os("KPLINT_DIFF_DUMP") else {
         return;
     };
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return;
+    };
     use std::io::Write;
-    let line = serde_json::json!({"text": text, "line": oracle.line()});
+    let line = serde_json::json!({"text": text, "line": libyaml::parse(bytes).line()});
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

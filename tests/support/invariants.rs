@@ -1,6 +1,8 @@
 //! What a fuzz target asserts of one input, shared by the fuzz targets (`fuzz/fuzz_targets/`,
 //! which include this file) and `tests/fuzz_regressions.rs`, which replays every input a
 //! fuzzer ever crashed on: one definition of each target, so a replay checks what fuzzing did.
+//! Whoever includes this file includes `libyaml.rs` and `differential.rs` beside it, as `mod
+//! libyaml` and `mod differential` at the crate root: the `parse` target is differential.
 
 use kplint::model::Location;
 use kplint::report::{
@@ -11,8 +13,15 @@ use kplint::source::{SourceFile, Span};
 use kplint::{lint_sources, rules, Options};
 
 /// Bytes → the span tree of every document and its problems: spans inside the text, on
-/// character boundaries.
+/// character boundaries; and the same verdict as libyaml's, at the same line, with the same
+/// events (`differential.rs`).
 pub fn parse(data: &[u8]) {
+    if let Some(d) = crate::differential::compare("input", data) {
+        panic!(
+            "kplint and libyaml disagree: libyaml {:?}, kplint's error (byte, line) {:?}",
+            d.libyaml, d.kplint
+        );
+    }
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
