@@ -1,26 +1,15 @@
 //! The command line as users and CI meet it: discovery, formats, exit codes.
 
+#[path = "support/cli.rs"]
+mod cli;
+
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
+use cli::{json_of, kplint, write};
 
 const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: busybox\n      livenessProbe:\n        exec: {command: [\"true\"]}\n";
 const CONFIG: &str = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n";
-
-fn kplint() -> Command {
-    Command::cargo_bin("kplint").expect("binary built")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("valid JSON on stdout")
-}
 
 fn files_of(v: &serde_json::Value) -> Vec<String> {
     let mut files: Vec<String> = v["diagnostics"]

@@ -1,27 +1,14 @@
 //! Custom resources checked against CRDs named by `--crds` and `crds:`, and against the CRDs a
 //! real operator repository ships beside its examples.
 
+#[path = "support/cli.rs"]
+mod cli;
 #[path = "support/shared.rs"]
 mod shared;
 
 use std::fs;
-use std::path::Path;
 
-use assert_cmd::Command;
-
-fn kplint() -> Command {
-    Command::cargo_bin("kplint").expect("binary built")
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, text).expect("write");
-}
-
-fn json_of(out: &[u8]) -> serde_json::Value {
-    serde_json::from_slice(out).expect("valid JSON on stdout")
-}
+use cli::{findings, json_of, kplint, write};
 
 const CRD: &str = "apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -65,22 +52,6 @@ metadata:
 spec:
   replica: 2
 ";
-
-/// (rule, file, line) of each finding.
-fn findings(v: &serde_json::Value) -> Vec<(String, String, u64)> {
-    v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["file"].as_str().unwrap_or_default().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
 
 fn typo_found() -> Vec<(String, String, u64)> {
     vec![(

@@ -3,11 +3,14 @@
 //! `kubectl kustomize` and their findings placed in the files the user edits, and a chart is
 //! rendered with the real Helm engine.
 
+#[path = "support/cli.rs"]
+mod cli;
 mod support;
 
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use cli::findings;
 use serde_json::Value;
 
 fn repo() -> PathBuf {
@@ -33,22 +36,6 @@ fn check(dir: &Path, args: &[&str]) -> (Value, String, i32) {
     let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     let code = out.status.code().unwrap_or(-1);
     (json, String::from_utf8_lossy(&out.stderr).to_string(), code)
-}
-
-/// (rule, file, line) of every diagnostic.
-fn findings(v: &Value) -> Vec<(String, String, u64)> {
-    v["diagnostics"]
-        .as_array()
-        .expect("diagnostics")
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap_or_default().to_string(),
-                d["file"].as_str().unwrap_or_default().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect()
 }
 
 /// True when a kustomize binary is on PATH; without one the kustomize tests are skipped, except

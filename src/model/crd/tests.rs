@@ -128,3 +128,16 @@ fn nested_junctors_end_quickly() {
     let _ = lint(&text);
     assert!(start.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn metadata_is_checked_against_the_built_in_object_meta() {
+    let schema = "{type: object, properties: {a: {type: integer}}}";
+    let found = lint(&format!(
+        "{HEAD}{schema}\n---\napiVersion: example.com/v1\nkind: Deep\nmetadata:\n  name: d\n  labels: {{app: x}}\n  ownerReferences: []\n  lables: {{app: x}}\na: 1\n"
+    ));
+    assert_eq!(
+        found,
+        [("unknown-field".to_string(), "metadata.lables".to_string())],
+        "{found:?}"
+    );
+}

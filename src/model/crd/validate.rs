@@ -4,9 +4,12 @@
 //! OpenAPI validation rejects is `invalid-object`, each at its field. One pass, no allocation
 //! per clean scalar.
 
+use std::sync::LazyLock;
+
 use super::definition::Version;
 use super::schema::{Additional, ListType, Schema, Type};
 use super::value::{entries, kind_of, same, to_json, Kind};
+use crate::model::schema::table::STRUCTS;
 use crate::model::{FieldPath, Object, Segment};
 use crate::report::Diagnostic;
 use crate::rules::{invalid_object, unknown_field};
@@ -17,24 +20,14 @@ use crate::spelling::closest;
 /// every field below it unknown.
 const MAX_FINDINGS: usize = 50;
 
-/// The fields of `metadata` (ObjectMeta), which the API server checks for every resource.
-const OBJECT_META: &[&str] = &[
-    "annotations",
-    "creationTimestamp",
-    "deletionGracePeriodSeconds",
-    "deletionTimestamp",
-    "finalizers",
-    "generateName",
-    "generation",
-    "labels",
-    "managedFields",
-    "name",
-    "namespace",
-    "ownerReferences",
-    "resourceVersion",
-    "selfLink",
-    "uid",
-];
+/// The fields of `metadata` (ObjectMeta), which the API server checks for every resource: the
+/// built-in kinds' schema gives them, so the two checks can't drift apart.
+static OBJECT_META: LazyLock<&'static [&'static str]> = LazyLock::new(|| {
+    STRUCTS
+        .iter()
+        .find(|s| s.name == "ObjectMeta")
+        .map_or(&[], |s| s.fields)
+});
 
 /// The findings on `obj` against `version` of CRD `crd` (its name, for messages).
 pub fn validate(obj: &Object, crd: &str, version: &Version) -> Vec<Diagnostic> {
