@@ -537,13 +537,12 @@ fn scan_comments(file: &SourceFile, out: &mut Vec<Written>) {
             SuppressedBy::Comment
         };
         let mut any = false;
-        let mut pos = 0usize;
         for piece in ids.split(|c: char| c == ',' || c.is_whitespace()) {
-            let piece_start = pos;
-            pos += piece.len() + 1;
             if piece.is_empty() {
                 continue;
             }
+            // Measured, not counted: a separator may be wider than a byte (U+00A0 is two).
+            let piece_start = piece.as_ptr() as usize - ids.as_ptr() as usize;
             any = true;
             let from = rest_offset + piece_start;
             let w = Written {
@@ -653,6 +652,20 @@ mod tests {
         assert_eq!(f.slice(out[1].span), "job-missing-ttl");
         assert_eq!(out[2].by, SuppressedBy::FileComment);
         assert!(matches!(out[2].scope, Scope::Range(r) if r.start == 65));
+    }
+
+    #[test]
+    fn ids_after_a_wide_separator_are_located_at_their_own_bytes() {
+        // U+00A0 (no-break space) is whitespace of two bytes: each id still spans itself.
+        let f = SourceFile::new(
+            0,
+            "x".into(),
+            "kind: Pod # kplint-ignore bare-pod\u{a0}job-missing-ttl,\u{a0}x\n",
+        );
+        let mut out = Vec::new();
+        scan_comments(&f, &mut out);
+        let ids: Vec<&str> = out.iter().map(|w| f.slice(w.span)).collect();
+        assert_eq!(ids, ["bare-pod", "job-missing-ttl", "x"]);
     }
 
     #[test]
