@@ -184,6 +184,11 @@ impl<'a> Events<'a> {
             let ok = sys::yaml_parser_initialize(p).ok;
             if ok {
                 sys::yaml_parser_set_input_string(p, text.as_ptr(), text.len() as _);
+                // The text is decoded UTF-8 already, its byte order mark removed: a second
+                // one (`\u{feff}\u{feff}kind: Pod`) is text, which libyaml's scanner skips at
+                // a line's start. Left to guess the encoding, libyaml would take it for the
+                // stream's mark and count every position from after it, 3 bytes short.
+                sys::yaml_parser_set_encoding(p, sys::YAML_UTF8_ENCODING);
             }
             ok
         };
