@@ -13,6 +13,7 @@ pub mod schema;
 pub mod selector;
 pub mod shape;
 pub mod strict;
+pub mod subtree;
 pub mod version;
 pub mod view;
 pub mod workload;
