@@ -16,6 +16,7 @@ pub mod strict;
 pub mod subtree;
 pub mod version;
 pub mod view;
+pub mod workflow;
 pub mod workload;
 
 pub use inventory::{hpa_target, HeldObjects, Inventory};

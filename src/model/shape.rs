@@ -298,7 +298,8 @@ fn decode(
     )
 }
 
-fn is_null(obj: &Object, node: crate::source::NodeId) -> bool {
+/// True for a plain `null` (or `~`, or nothing): a field written as unset.
+pub(super) fn is_null(obj: &Object, node: crate::source::NodeId) -> bool {
     obj.tree.scalar(node).is_some_and(|s| {
         s.style == crate::source::tree::ScalarStyle::Plain
             && matches!(s.text, "" | "~" | "null" | "Null" | "NULL")
@@ -323,10 +324,11 @@ pub fn lenient_metadata(obj: &Object) -> ObjectMeta {
 
 /// True for a custom resource whose controller may create Pods that no pod template of the
 /// inputs shows: any custom resource that is not a workload kplint reads, and a workload whose
-/// controller also runs other templates (an Argo Rollout's experiments).
+/// controller also runs other templates (an Argo Rollout's experiments), and an Argo Workflow
+/// (its step Pods carry labels Argo gives them, in no pod template).
 pub fn may_run_unseen_pods(obj: &Object) -> bool {
     match &obj.typed {
-        Typed::Unknown => true,
+        Typed::Unknown | Typed::Workflow(_) => true,
         Typed::Workload(w) => w.shape.runs_other_pods,
         _ => false,
     }

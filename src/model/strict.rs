@@ -80,8 +80,8 @@ pub struct Overlay {
     pub api_version_kind: Option<(&'static str, &'static str)>,
     /// Show an empty `spec.selector` where the root's `spec` mapping has none.
     pub empty_selector: bool,
-    /// Shown as the root's `name` where it has none: an Argo step's container, whose name is
-    /// optional (Argo names it `main`) while a core/v1 Container's is required.
+    /// Shown as the root's `name` where it has none: an Argo step's main container, whose name
+    /// is optional, is named `main` by Argo, and findings name it so.
     pub default_name: Option<&'static str>,
 }
 
