@@ -205,3 +205,104 @@ pub fn step_containers(obj: &Object) -> Option<&[StepContainer]> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::decode::decode_document;
+    use crate::source::tree::parse;
+    use crate::source::SourceFile;
+
+    fn classified(yaml: &str) -> (Vec<Object>, Vec<Diagnostic>) {
+        let file = SourceFile::new(0, "t.yaml".into(), yaml);
+        let mut objects: Vec<Object> = parse(&file)
+            .documents
+            .into_iter()
+            .flat_map(|d| decode_document(0, d, "default").objects)
+            .collect();
+        let mut out = Vec::new();
+        classify(&mut objects, &mut out);
+        (objects, out)
+    }
+
+    const CRON: &str = "apiVersion: argoproj.io/v1alpha1
+kind: CronWorkflow
+metadata: {name: nightly}
+spec:
+  schedule: '0 2 * * *'
+  workflowSpec:
+    templates:
+      - name: a
+        container: {image: a}
+        initContainers: [{name: i, image: i}]
+        sidecars: [{name: s, image: s}]
+      - name: b
+        script: {image: b, source: x}
+      - name: c
+        containerSet: {containers: [{name: c1, image: c}, {name: c2, image: c}]}
+      - name: steps
+        steps: [[{name: one, template: a}]]
+";
+
+    #[test]
+    fn every_container_of_every_template_is_read_at_its_path() {
+        let (objects, found) = classified(CRON);
+        assert!(found.is_empty(), "{found:?}");
+        let steps = objects
+            .first()
+            .and_then(step_containers)
+            .expect("a workflow");
+        let read: Vec<(String, Role, &str)> = steps
+            .iter()
+            .map(|s| (s.path.to_string(), s.role, s.container.name.as_str()))
+            .collect();
+        let p = "spec.workflowSpec.templates";
+        assert_eq!(
+            read,
+            vec![
+                (format!("{p}[0].container"), Role::Container, "main"),
+                (format!("{p}[0].initContainers[0]"), Role::Init, "i"),
+                (format!("{p}[0].sidecars[0]"), Role::Sidecar, "s"),
+                (format!("{p}[1].script"), Role::Script, "main"),
+                (
+                    format!("{p}[2].containerSet.containers[0]"),
+                    Role::ContainerSet,
+                    "c1"
+                ),
+                (
+                    format!("{p}[2].containerSet.containers[1]"),
+                    Role::ContainerSet,
+                    "c2"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_argo_s_workflow_kinds_of_v1alpha1_are_read() {
+        for (head, read) in [
+            ("apiVersion: argoproj.io/v1alpha1\nkind: Workflow", true),
+            (
+                "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowTemplate",
+                true,
+            ),
+            (
+                "apiVersion: argoproj.io/v1alpha1\nkind: ClusterWorkflowTemplate",
+                true,
+            ),
+            ("apiVersion: argoproj.io/v1alpha2\nkind: Workflow", false),
+            ("apiVersion: example.com/v1alpha1\nkind: Workflow", false),
+            (
+                "apiVersion: argoproj.io/v1alpha1\nkind: WorkflowEventBinding",
+                false,
+            ),
+        ] {
+            let yaml = format!(
+                "{head}\nmetadata: {{name: w}}\nspec:\n  templates: [{{name: a, container: {{image: a}}}}]\n"
+            );
+            let (objects, _) = classified(&yaml);
+            let steps = objects.first().and_then(step_containers);
+            assert_eq!(steps.map(<[_]>::len), read.then_some(1), "{head}");
+        }
+    }
+}
