@@ -623,6 +623,8 @@ fn lint_loaded(
         }
         // Custom resources of workload kinds get their pod template, selector and replicas.
         model::shape::classify(&mut r.objects, &options.workloads, &mut r.diagnostics);
+        // Argo Workflow kinds get their steps' containers.
+        model::workflow::classify(&mut r.objects, &mut r.diagnostics);
         // Context files feed the inventory but are not counted as checked; files read only to
         // place findings in are not linted.
         if meta.is_none_or(|m| m.checked && m.lint) {

@@ -863,6 +863,7 @@ spec:
             skip_status: true,
             api_version_kind,
             empty_selector: obj.selector_absent,
+            default_name: None,
         };
         let full = Decoder::new(&obj.tree, obj.root, overlay)
             .decode::<T>(&mut Vec::new())

@@ -434,7 +434,10 @@ impl Inventory {
         let mut by_ns: HashMap<&str, Vec<(String, &str)>> = HashMap::new();
         let mut groups: Vec<&str> = Vec::new();
         for o in &self.objects {
-            if !matches!(o.typed, Typed::Unknown | Typed::Workload(_)) {
+            if !matches!(
+                o.typed,
+                Typed::Unknown | Typed::Workload(_) | Typed::Workflow(_)
+            ) {
                 continue;
             }
             // A CustomResourceDefinition is named `<plural>.<group>`.

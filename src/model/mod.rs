@@ -13,8 +13,10 @@ pub mod schema;
 pub mod selector;
 pub mod shape;
 pub mod strict;
+pub mod subtree;
 pub mod version;
 pub mod view;
+pub mod workflow;
 pub mod workload;
 
 pub use inventory::{hpa_target, HeldObjects, Inventory};

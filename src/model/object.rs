@@ -42,6 +42,8 @@ pub enum Typed {
     /// A custom resource of a workload kind (`model::shape`): its pod template, selector and
     /// replicas. Only such objects have it, so built-in kinds take no memory for it.
     Workload(Box<super::shape::Workload>),
+    /// An Argo Workflow kind (`model::workflow`): the containers of its step templates.
+    Workflow(Box<super::workflow::Workflow>),
     /// A known kind whose fields do not decode (reported as `invalid-object`).
     Invalid,
     /// A kind kplint does not read (custom resources, ConfigMaps…): counted, never checked.
@@ -70,6 +72,7 @@ impl Typed {
             Typed::HpaV1(o) => &o.metadata,
             Typed::HpaV2(o) => &o.metadata,
             Typed::Workload(o) => &o.metadata,
+            Typed::Workflow(o) => &o.metadata,
             Typed::Invalid | Typed::Unknown => return None,
         })
     }

@@ -16,10 +16,10 @@ use smol_str::SmolStr;
 use super::location::{resolve_written, FieldPath, Segment};
 use super::object::{Object, Typed};
 use super::selector::Labels;
-use super::strict::{self, UnknownField};
+use super::strict::{self, Overlay};
+use super::subtree::{self, Subtree};
 use super::view::{LabelSelector, ObjectMeta, PodTemplateSpec};
 use crate::report::Diagnostic;
-use crate::rules::{invalid_object, unknown_field};
 
 /// How a kind writes its Pod selector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,64 +223,26 @@ fn decode(
         let r = resolve_written(tree, obj.root, path);
         (r.complete && !is_null(obj, r.value)).then_some(r.value)
     };
-    let metadata = node_at("metadata")
-        .and_then(|n| {
-            strict::deserialize::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
-                tree,
-                n,
-                &mut Vec::new(),
-            )
-            .ok()
-        })
-        .map(ObjectMeta::from)
-        .unwrap_or_default();
+    let metadata = lenient_metadata(obj);
     let template = node_at(&shape.template).and_then(|n| {
-        let mut unknown = Vec::new();
-        let decoded = strict::deserialize::<k8s_openapi::api::core::v1::PodTemplateSpec>(
-            tree,
-            n,
-            &mut unknown,
-        );
         let base = FieldPath::parse(&shape.template);
-        let unknown: Vec<UnknownField> = unknown
-            .into_iter()
-            .filter(|u| {
-                let in_spec = matches!(u.parent.0.as_slice(), [Segment::Key(k)] if k == "spec");
-                !(in_spec && shape.extra_spec_fields.contains(&u.key))
-            })
-            .map(|mut u| {
-                u.parent = prefixed(&base, &u.parent);
-                u.belongs_to = u.belongs_to.map(|b| prefixed(&base, &b));
-                u
-            })
-            .collect();
-        out.extend(unknown_field::diagnose(obj, unknown));
-        match decoded {
-            Ok(t) => Some(PodTemplateSpec::from(t)),
-            Err(f) => {
-                let path = prefixed(&base, &f.path);
-                let node = if f.message.starts_with("missing field") {
-                    f.key.unwrap_or(f.node)
-                } else {
-                    f.node
-                };
-                out.push(
-                    invalid_object::RULE
-                        .report(
-                            obj,
-                            obj.at_node(node),
-                            format!(
-                                "{}: `{path}`: {}; the pod template does not decode, so the pod checks do not run on it",
-                                obj.display(),
-                                f.message
-                            ),
-                        )
-                        .path(path.to_string()),
-                );
-                broken.push(base);
-                None
-            }
+        let added = |parent: &[Segment], key: &str| {
+            matches!(parent, [Segment::Key(k)] if k == "spec")
+                && shape.extra_spec_fields.iter().any(|f| f == key)
+        };
+        let part = Subtree {
+            path: &base,
+            node: n,
+            overlay: Overlay::default(),
+            added: &added,
+            unread: "the pod template does not decode, so the pod checks do not run on it",
+        };
+        let decoded =
+            subtree::decode::<k8s_openapi::api::core::v1::PodTemplateSpec>(obj, &part, out);
+        if decoded.is_none() {
+            broken.push(base);
         }
+        decoded.map(PodTemplateSpec::from)
     });
     let selector = match shape.selector.as_deref().and_then(node_at) {
         None => WrittenSelector::Absent,
@@ -336,25 +298,37 @@ fn decode(
     )
 }
 
-fn is_null(obj: &Object, node: crate::source::NodeId) -> bool {
+/// True for a plain `null` (or `~`, or nothing): a field written as unset.
+pub(super) fn is_null(obj: &Object, node: crate::source::NodeId) -> bool {
     obj.tree.scalar(node).is_some_and(|s| {
         s.style == crate::source::tree::ScalarStyle::Plain
             && matches!(s.text, "" | "~" | "null" | "Null" | "NULL")
     })
 }
 
-fn prefixed(base: &FieldPath, rest: &FieldPath) -> FieldPath {
-    let mut out: Vec<Segment> = base.0.clone();
-    out.extend(rest.0.iter().cloned());
-    FieldPath(out)
+/// The object's `metadata`, or empty when it does not decode: the CRD stage, when the run has
+/// the kind's CRD, reports it against the built-in ObjectMeta.
+pub fn lenient_metadata(obj: &Object) -> ObjectMeta {
+    let r = resolve_written(&obj.tree, obj.root, "metadata");
+    if !r.complete || is_null(obj, r.value) {
+        return ObjectMeta::default();
+    }
+    strict::deserialize::<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>(
+        &obj.tree,
+        r.value,
+        &mut Vec::new(),
+    )
+    .map(ObjectMeta::from)
+    .unwrap_or_default()
 }
 
 /// True for a custom resource whose controller may create Pods that no pod template of the
 /// inputs shows: any custom resource that is not a workload kplint reads, and a workload whose
-/// controller also runs other templates (an Argo Rollout's experiments).
+/// controller also runs other templates (an Argo Rollout's experiments), and an Argo Workflow
+/// (its step Pods carry labels Argo gives them, in no pod template).
 pub fn may_run_unseen_pods(obj: &Object) -> bool {
     match &obj.typed {
-        Typed::Unknown => true,
+        Typed::Unknown | Typed::Workflow(_) => true,
         Typed::Workload(w) => w.shape.runs_other_pods,
         _ => false,
     }

@@ -80,6 +80,9 @@ pub struct Overlay {
     pub api_version_kind: Option<(&'static str, &'static str)>,
     /// Show an empty `spec.selector` where the root's `spec` mapping has none.
     pub empty_selector: bool,
+    /// Shown as the root's `name` where it has none: an Argo step's main container, whose name
+    /// is optional, is named `main` by Argo, and findings name it so.
+    pub default_name: Option<&'static str>,
 }
 
 /// Decodes one subtree, possibly several times with more fields dropped each time.
@@ -532,6 +535,12 @@ impl<'a, 's> Strict<'a, 's> {
                 if let Some((api_version, kind)) = cx.overlay.api_version_kind {
                     self.set_str(entries, start, "apiVersion", api_version)?;
                     self.set_str(entries, start, "kind", kind)?;
+                }
+                if let Some(name) = cx.overlay.default_name {
+                    let tail = entries.get(start..).unwrap_or_default();
+                    if !tail.iter().any(|e| e.key == "name") {
+                        self.set_str(entries, start, "name", name)?;
+                    }
                 }
             }
             Place::RootSpec if cx.overlay.empty_selector => {
@@ -1514,6 +1523,7 @@ spec:
             skip_status: true,
             api_version_kind: Some(("apps/v1", "Deployment")),
             empty_selector: true,
+            default_name: None,
         };
         let mut found = Vec::new();
         let dep: Deployment = Decoder::new(&d.tree, d.root, overlay)

@@ -12,7 +12,8 @@ use k8s_openapi::api::core::v1::{
 };
 
 use super::{Check, Pattern, Rule};
-use crate::model::view::PodSpec;
+use crate::model::view::{Container, PodSpec};
+use crate::model::workflow::step_containers;
 use crate::model::workload::pod_template;
 use crate::model::Object;
 use crate::report::{Diagnostic, Severity};
@@ -68,6 +69,14 @@ enum Place {
 }
 
 fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
+    if let Some(steps) = step_containers(obj) {
+        // An Argo step's Pod is built by Argo, with containers of its own (`wait`, `init`)
+        // beside the written ones: a containerName is not checked against it.
+        for s in steps {
+            check_env(obj, None, &s.container, s.role.noun(), &s.path, out);
+        }
+        return;
+    }
     let Some(t) = pod_template(obj) else { return };
     let Some(pod) = t.spec else { return };
     let base = t.spec_path;
@@ -76,48 +85,14 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
         ("initContainers", pod.init_containers.as_ref()),
     ];
     for (list, containers) in groups {
+        let kind = if list == "containers" {
+            "container"
+        } else {
+            "init container"
+        };
         for (ci, c) in containers.into_iter().flatten().enumerate() {
-            for (ei, env) in c.env.iter().flatten().enumerate() {
-                let Some(from) = &env.value_from else {
-                    continue;
-                };
-                let path = lazy(|f| write!(f, "{base}.{list}[{ci}].env[{ei}].valueFrom"));
-                let kind = if list == "containers" {
-                    "container"
-                } else {
-                    "init container"
-                };
-                let whom = lazy(|f| {
-                    write!(
-                        f,
-                        "{} {kind} \"{}\" env {}",
-                        obj.display(),
-                        c.name,
-                        env.name
-                    )
-                });
-                if let Some(f) = &from.field_ref {
-                    check_field(
-                        obj,
-                        f,
-                        Place::Env,
-                        &lazy(|f| write!(f, "{path}.fieldRef")),
-                        &whom,
-                        out,
-                    );
-                }
-                if let Some(r) = &from.resource_field_ref {
-                    check_resource(
-                        obj,
-                        pod,
-                        r,
-                        Place::Env,
-                        &lazy(|f| write!(f, "{path}.resourceFieldRef")),
-                        &whom,
-                        out,
-                    );
-                }
-            }
+            let path = lazy(|f| write!(f, "{base}.{list}[{ci}]"));
+            check_env(obj, Some(pod), c, kind, &path, out);
         }
     }
     for (vi, v) in pod.volumes.iter().flatten().enumerate() {
@@ -132,6 +107,54 @@ fn check(obj: &Object, out: &mut Vec<Diagnostic>) {
                 let path = lazy(|f| write!(f, "{vpath}.projected.sources[{si}].downwardAPI"));
                 check_items(obj, pod, d.items.as_deref(), &path, &v.name, out);
             }
+        }
+    }
+}
+
+/// The downward API references of the env of container `c`, written at `path`; `pod` is its
+/// Pod's spec when kplint has it (a containerName is then checked against its containers).
+fn check_env(
+    obj: &Object,
+    pod: Option<&PodSpec>,
+    c: &Container,
+    kind: &str,
+    path: &dyn Display,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (ei, env) in c.env.iter().flatten().enumerate() {
+        let Some(from) = &env.value_from else {
+            continue;
+        };
+        let path = lazy(|f| write!(f, "{path}.env[{ei}].valueFrom"));
+        let whom = lazy(|f| {
+            write!(
+                f,
+                "{} {kind} \"{}\" env {}",
+                obj.display(),
+                c.name,
+                env.name
+            )
+        });
+        if let Some(f) = &from.field_ref {
+            check_field(
+                obj,
+                f,
+                Place::Env,
+                &lazy(|f| write!(f, "{path}.fieldRef")),
+                &whom,
+                out,
+            );
+        }
+        if let Some(r) = &from.resource_field_ref {
+            check_resource(
+                obj,
+                pod,
+                r,
+                Place::Env,
+                &lazy(|f| write!(f, "{path}.resourceFieldRef")),
+                &whom,
+                out,
+            );
         }
     }
 }
@@ -167,7 +190,7 @@ fn check_items(
         if let Some(r) = &item.resource_field_ref {
             check_resource(
                 obj,
-                pod,
+                Some(pod),
                 r,
                 Place::Volume,
                 &lazy(|f| write!(f, "{ipath}.resourceFieldRef")),
@@ -290,7 +313,7 @@ fn allowed_help(place: Place) -> String {
 
 fn check_resource(
     obj: &Object,
-    pod: &PodSpec,
+    pod: Option<&PodSpec>,
     r: &ResourceFieldSelector,
     place: Place,
     path: &dyn Display,
@@ -329,7 +352,9 @@ fn check_resource(
             .help(resource_help),
         );
     }
-    let Some(name) = container else { return };
+    let (Some(name), Some(pod)) = (container, pod) else {
+        return;
+    };
     let exists = pod
         .containers
         .iter()

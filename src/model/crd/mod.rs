@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use super::kinds::{is_builtin_group, version_of};
 use super::{Inventory, Object, Typed};
 use crate::report::Diagnostic;
-use crate::rules::{deprecated_api_version, invalid_object};
+use crate::rules::{deprecated_api_version, invalid_object, unknown_field};
 use definition::{is_crd, Definition};
 
 /// What the stage found.
@@ -92,7 +92,10 @@ pub fn check(inv: &Inventory, reported: &dyn Fn(crate::source::FileId) -> bool) 
         .objects
         .iter()
         .filter(|o| {
-            matches!(o.typed, Typed::Unknown | Typed::Workload(_)) && !is_builtin_group(o.group())
+            matches!(
+                o.typed,
+                Typed::Unknown | Typed::Workload(_) | Typed::Workflow(_)
+            ) && !is_builtin_group(o.group())
         })
         .filter_map(|o| {
             by_kind
@@ -100,7 +103,8 @@ pub fn check(inv: &Inventory, reported: &dyn Fn(crate::source::FileId) -> bool) 
                 .map(|(crd, def)| (o, *crd, *def))
         })
         .collect();
-    // Custom workloads are counted as checked already (their pod templates are).
+    // Custom workloads and Argo Workflows are counted as checked already (their pod templates
+    // and step containers are).
     out.checked = candidates
         .iter()
         .filter(|(o, _, _)| reported(o.file) && matches!(o.typed, Typed::Unknown))
@@ -112,26 +116,14 @@ pub fn check(inv: &Inventory, reported: &dyn Fn(crate::source::FileId) -> bool) 
             for (obj, crd, def) in chunk {
                 let before = found.len();
                 check_one(obj, crd, def, &mut found);
-                if let Typed::Workload(w) = &obj.typed {
-                    // The pod template of a custom workload is decoded as a Deployment's, and
-                    // its findings made there (`model::shape`): the same defect once.
-                    let t = w.shape.template.as_str();
-                    let mut i = before;
-                    while i < found.len() {
-                        let under = found
-                            .get(i)
-                            .and_then(|d| d.path.as_deref())
-                            .is_some_and(|p| {
-                                p == t
-                                    || p.strip_prefix(t)
-                                        .is_some_and(|r| r.starts_with('.') || r.starts_with('['))
-                            });
-                        if under {
-                            found.remove(i);
-                        } else {
-                            i += 1;
-                        }
-                    }
+                // A pod template or step container is decoded as a built-in kind's and its
+                // findings made there (`model::subtree`): the same defect once, against the
+                // Kubernetes schema, with its did-you-mean.
+                let decoded = decoded_subtrees(obj);
+                if !decoded.is_empty() {
+                    let mut kept = found.split_off(before);
+                    kept.retain(|d| !decoded.iter().any(|t| is_decoders(d, t)));
+                    found.append(&mut kept);
                 }
             }
             found
@@ -139,6 +131,29 @@ pub fn check(inv: &Inventory, reported: &dyn Fn(crate::source::FileId) -> bool) 
         .collect();
     out.diagnostics.extend(found.into_iter().flatten());
     out
+}
+
+/// The paths of the parts of `obj` decoded as a built-in kind's: a custom workload's pod
+/// template, an Argo Workflow's step containers.
+fn decoded_subtrees(obj: &Object) -> Vec<String> {
+    match &obj.typed {
+        Typed::Workload(w) => vec![w.shape.template.clone()],
+        Typed::Workflow(w) => w.container_paths.iter().map(|p| p.to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// True when the CRD's finding `d` is about the decoded part at `base`: its value or a field
+/// under it. That the key itself is not in the CRD's schema is the CRD's to say: the decode
+/// reads what the key holds, not whether the resource may have it.
+fn is_decoders(d: &Diagnostic, base: &str) -> bool {
+    let Some(rest) = d.path.as_deref().and_then(|p| p.strip_prefix(base)) else {
+        return false;
+    };
+    if rest.is_empty() {
+        return d.rule != unknown_field::RULE.id;
+    }
+    rest.starts_with('.') || rest.starts_with('[')
 }
 
 /// One custom resource: its version served, deprecated, then its fields.

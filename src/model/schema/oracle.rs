@@ -24,6 +24,7 @@ pub fn overlay_for(tree: &Tree, root: NodeId, kind: KnownKind) -> Overlay {
         skip_status: true,
         api_version_kind: with_type(kind, Constants),
         empty_selector: selector_absent,
+        default_name: None,
     }
 }
 

@@ -206,6 +206,7 @@ fn every_shape_agrees_without_the_overlay() {
         skip_status: true,
         api_version_kind: None,
         empty_selector: true,
+        default_name: None,
     }));
 }
 
@@ -215,6 +216,7 @@ fn a_required_time_in_a_status_read_as_written() {
         skip_status: false,
         api_version_kind: Some(("policy/v1", "PodDisruptionBudget")),
         empty_selector: false,
+        default_name: None,
     };
     let host = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nstatus:\n  conditions:\n  - type: x\n    status: 'True'\n    lastTransitionTime: @\n";
     for value in VALUES {
@@ -240,6 +242,7 @@ fn the_overlay_selector_is_judged_like_a_written_one() {
         skip_status: true,
         api_version_kind: Some(("v1", "Pod")),
         empty_selector: true,
+        default_name: None,
     };
     // A Pod's spec has no `selector`: showing one records it as unknown.
     let (fast, slow) = both(
@@ -264,6 +267,7 @@ fn a_wrong_constant_in_the_overlay_is_no() {
         skip_status: true,
         api_version_kind: Some(("apps/v1", "Pod")),
         empty_selector: false,
+        default_name: None,
     };
     let (fast, slow) =
         both("apiVersion: v1\nkind: Pod\n", KnownKind::Pod, Some(overlay)).expect("a doc");
